@@ -11,22 +11,22 @@ from typing import Final, Literal, TypedDict
 
 from livetranslate.types import ModelKind, RegionName, TurnDetectionMode
 
-__all__ = [  # noqa: RUF022 - plain sort, as tests/test_exports.py checks
+__all__ = [
     "CODES_3",
     "CODES_35",
     "LANGUAGE_ALIASES",
     "LANGUAGE_NAMES",
     "MODEL_LANGUAGES",
     "MODEL_SPECS",
-    "ModelSpec",
     "REGION_SPECS",
-    "RegionSpec",
     "SPEECH_3",
     "SPEECH_35",
     "VOICES_3",
     "VOICES_35_DEMO",
     "VOICES_35_DOCUMENTED",
     "VOICES_38",
+    "ModelSpec",
+    "RegionSpec",
 ]
 
 

@@ -29,10 +29,10 @@ from livetranslate.registry import DEFAULT_FILE_MODEL, ModelInfo, Region, get_mo
 from livetranslate.types import RegionName
 from livetranslate.usage import Usage
 
-__all__ = [  # noqa: RUF022 - plain sort, as tests/test_exports.py checks
-    "CostEstimate",
+__all__ = [
     "ESTIMATED_TEXT_TOKENS_PER_SECOND",
     "PRICE_KINDS",
+    "CostEstimate",
     "PriceSheet",
     "audio_input_tokens",
     "audio_output_tokens",
