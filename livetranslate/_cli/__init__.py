@@ -1,0 +1,1 @@
+"""Private implementation of the ``livetranslate`` subcommands (one module per group)."""
