@@ -97,7 +97,9 @@ class ProtocolError(LiveTranslateError):
 
     def __new__(cls, *args: Any, **kwargs: Any) -> ProtocolError:
         if cls is ProtocolError:
-            raise TypeError("ProtocolError is abstract; raise LocalProtocolError or RemoteProtocolError")
+            raise TypeError(
+                "ProtocolError is abstract; raise LocalProtocolError or RemoteProtocolError"
+            )
         return super().__new__(cls, *args, **kwargs)
 
 

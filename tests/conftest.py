@@ -14,9 +14,7 @@ settings.register_profile(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
-)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 #: One unit of test time, in seconds. Waits in tests are multiples of it; slow machines raise
 #: LIVETRANSLATE_TEST_TIMEOUT_FACTOR. Tests wait on events, never on bare sleeps.

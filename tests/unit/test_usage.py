@@ -11,8 +11,14 @@ usages = st.builds(Usage, counts, counts, counts, counts, counts, counts)
 
 def test_zero_and_totals() -> None:
     assert Usage().total_tokens == 0
-    u = Usage(input_text_tokens=1, input_audio_tokens=2, input_image_tokens=3,
-              input_video_tokens=4, output_text_tokens=5, output_audio_tokens=6)
+    u = Usage(
+        input_text_tokens=1,
+        input_audio_tokens=2,
+        input_image_tokens=3,
+        input_video_tokens=4,
+        output_text_tokens=5,
+        output_audio_tokens=6,
+    )
     assert (u.input_tokens, u.output_tokens, u.total_tokens) == (10, 11, 21)
     assert u.as_dict()["output_audio_tokens"] == 6
 
