@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 from livetranslate import registry
 from livetranslate.exceptions import ConfigurationError
@@ -33,7 +33,8 @@ def _freeze_keywords(keywords: Mapping[str, str] | None) -> Mapping[str, str] | 
             f"e.g. {{'人工智能': 'AI'}}; got {type(keywords).__name__}."
         )
     clean: dict[str, str] = {}
-    for term, rendering in keywords.items():
+    given = cast("Mapping[object, object]", keywords)  # user input: check the runtime types
+    for term, rendering in given.items():
         if not isinstance(term, str) or not isinstance(rendering, str):
             raise ConfigurationError(
                 "keywords must map strings to strings; "

@@ -15,6 +15,7 @@ from pathlib import Path
 from livetranslate import registry
 from livetranslate._cli._subtitles import SubtitleView
 from livetranslate.exceptions import ConfigurationError
+from livetranslate.types import Modality
 
 _DATA = Path(__file__).resolve().parent.parent / "testing" / "data"
 SAMPLE_WAV = _DATA / "sample_zh.wav"
@@ -97,7 +98,7 @@ async def _run(command: str, args: argparse.Namespace) -> int:
     source_language = "zh" if command == "demo" else args.source
     keywords = None if command == "demo" else _load_keywords(args.keywords)
     audio_out = args.audio_out or Path(f"{source_path.stem}.{args.target}.wav")
-    modalities = ("text",) if args.text_only else ("text", "audio")
+    modalities: tuple[Modality, ...] = ("text",) if args.text_only else ("text", "audio")
 
     async with AsyncExitStack() as stack:
         options: dict[str, object] = {}
