@@ -113,7 +113,7 @@ def _decode_audio(data: str | None, *, event_type: str) -> bytes:
     if not data:
         return b""
     try:
-        raw = base64.b64decode(data)
+        raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
         raise RemoteProtocolError(
             f"The audio in a {event_type!r} event is not valid base64.", event_type=event_type

@@ -613,3 +613,20 @@ def test_segment_counters_follow_the_assembler() -> None:
     assert segment.final
     assert segment.translated_text == "Hello"
     assert protocol.segments_completed == 1
+
+
+def test_malformed_base64_audio_fails_the_session_with_a_clear_error() -> None:
+    protocol = ready(make())
+    feed(protocol, response_created("resp_1"))
+    bad = {
+        "type": "response.audio.delta",
+        "response_id": "resp_1",
+        "item_id": "item_1",
+        "output_index": 0,
+        "content_index": 0,
+        "delta": "not base64 at all!!",
+    }
+    with pytest.raises(RemoteProtocolError, match=r"response\.audio\.delta.*not valid base64"):
+        protocol.receive_message(json.dumps(bad))
+    assert protocol.state is SessionState.FAILED
+    assert protocol.data_to_send() == []
