@@ -1,0 +1,330 @@
+"""Pure helpers for opening a realtime session: key, URL, headers, and error mapping.
+
+Nothing here touches a socket or an event loop, so the unit tests call these directly; the
+transport's single exception boundary (``_map_ws_errors`` in ``_realtime_io``) uses them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from livetranslate import registry
+from livetranslate._secret import Secret, redact
+from livetranslate._version import __version__
+from livetranslate.events import ErrorEvent
+from livetranslate.exceptions import (
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+    LiveTranslateError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    SessionClosedError,
+    SessionClosedOK,
+    SessionError,
+)
+
+__all__ = [
+    "API_KEY_ENV",
+    "USER_AGENT",
+    "build_headers",
+    "build_url",
+    "error_from_close",
+    "error_from_handshake",
+    "resolve_api_key",
+    "session_error",
+    "wire_type",
+]
+
+API_KEY_ENV = "DASHSCOPE_API_KEY"
+"""The environment variable read when no ``api_key`` is passed."""
+
+USER_AGENT = f"livetranslate/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
+"""The ``user-agent`` header sent with the WebSocket handshake."""
+
+_HEADER_SAFE = re.compile(r"^[\x21-\x7e]+$")
+_TYPE_RE = re.compile(r'"type"\s*:\s*"([^"\\]{1,80})"')
+_MAX_SERVER_TEXT = 300
+
+
+# ------------------------------------------------------------------------ key, URL, headers
+
+
+def resolve_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ) -> Secret:
+    """Return the API key to use: the argument, else ``DASHSCOPE_API_KEY``.
+
+    Args:
+        api_key: The key passed by the app, or None.
+        environ: Where to look up the environment variable (tests pass a dict).
+
+    Returns:
+        The key, wrapped so that it never prints.
+
+    Raises:
+        ConfigurationError: Neither is set, or the key cannot go into an HTTP header.
+    """
+    raw: object = api_key if api_key is not None else environ.get(API_KEY_ENV)
+    value = raw.strip() if isinstance(raw, str) else ""
+    if not value:
+        raise ConfigurationError(
+            f"No API key: pass api_key='sk-...' or set the {API_KEY_ENV} environment variable "
+            "(the key comes from the Model Studio console of the region you connect to)."
+        )
+    if not _HEADER_SAFE.match(value):
+        raise ConfigurationError(
+            "The API key contains spaces or control characters that cannot go in an HTTP header; "
+            "copy it again from the Model Studio console."
+        )
+    return Secret(value)
+
+
+def build_url(
+    model: str, *, region: str = "intl", workspace: str | None = None, base_url: str | None = None
+) -> str:
+    """Return the realtime WebSocket URL, ``<endpoint>?model=<id>``.
+
+    Args:
+        model: The model id (or snapshot id) to put in the query string.
+        region: ``"intl"`` or ``"cn"`` (or an alias); picks the host when ``base_url`` is None.
+        workspace: A Model Studio workspace id, for the workspace host.
+        base_url: A full ``ws://`` or ``wss://`` endpoint without a query (an emulator, a proxy);
+            overrides ``region`` and ``workspace`` for the host.
+
+    Returns:
+        The URL.
+
+    Raises:
+        ConfigurationError: Unknown model or region, malformed workspace id, or a ``base_url``
+            that is not a ``ws``/``wss`` URL without a query.
+    """
+    url = registry.realtime_url(model, region=region, workspace=workspace)
+    if base_url is None:
+        return url
+    given: object = base_url
+    parts = urlsplit(given) if isinstance(given, str) else None
+    if parts is None or parts.scheme not in ("ws", "wss") or not parts.netloc:
+        raise ConfigurationError(
+            f"base_url must be a ws:// or wss:// URL such as "
+            f"'wss://dashscope-intl.aliyuncs.com/api-ws/v1/realtime'; got {base_url!r}."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            "base_url must not have a query string: the session adds ?model=<id> itself."
+        )
+    return f"{base_url}?{url.partition('?')[2]}"
+
+
+def build_headers(key: Secret, workspace: str | None = None) -> list[tuple[str, str]]:
+    """Return the handshake headers (the ``user-agent`` is passed to websockets separately).
+
+    Args:
+        key: The API key.
+        workspace: The workspace id, sent as ``X-DashScope-WorkSpace`` when given.
+
+    Returns:
+        Header name/value pairs.
+    """
+    headers = [("Authorization", f"Bearer {key.reveal()}")]
+    if workspace is not None:
+        headers.append(("X-DashScope-WorkSpace", workspace.strip()))
+    return headers
+
+
+# ----------------------------------------------------------------------------- error mapping
+
+
+def _server_text(value: object, key: Secret | None) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = redact(str(value), key).strip()
+    if len(text) > _MAX_SERVER_TEXT:
+        text = text[:_MAX_SERVER_TEXT] + "..."
+    return text or None
+
+
+def _parse_body(
+    body: bytes, key: Secret | None
+) -> tuple[object, str | None, str | None, str | None]:
+    """Return (body, code, message, request_id) from an error body (JSON or text)."""
+    if not body:
+        return None, None, None, None
+    text = redact(body.decode("utf-8", "replace"), key)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return _server_text(text, key), None, None, None
+    if not isinstance(data, dict):
+        return data, None, None, None
+    nested = data.get("error")
+    inner: dict[str, object] = nested if isinstance(nested, dict) else data
+    code = _server_text(inner.get("code"), key)
+    message = _server_text(inner.get("message"), key)
+    request_id = _server_text(data.get("request_id") or inner.get("request_id"), key)
+    return data, code, message, request_id
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                seconds = float(value)
+            except ValueError:
+                return None
+            return seconds if seconds >= 0 else None
+    return None
+
+
+def error_from_handshake(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    region: str,
+    model: str,
+    key: Secret | None = None,
+) -> APIStatusError:
+    """Map a rejected WebSocket handshake (an HTTP error response) to an exception.
+
+    Args:
+        status: The HTTP status code.
+        headers: The response headers.
+        body: The response body (JSON ``{code, message, request_id}`` when the service sends one).
+        region: The region name used (``"intl"``/``"cn"``), named in the message.
+        model: The model id, named in the message.
+        key: The API key, removed from anything the server echoed.
+
+    Returns:
+        AuthenticationError (401), PermissionDeniedError (403, or the ``Arrearage`` code),
+        NotFoundError (404), RateLimitError (429), ServerError (5xx), else APIStatusError.
+    """
+    parsed, code, message, request_id = _parse_body(body, key)
+    said = f' The service said: "{message}".' if message else ""
+    info = registry.get_region(region)
+    cls: type[APIStatusError] = APIStatusError
+    retry_after: float | None = None
+    if status == 401:
+        cls = AuthenticationError
+        text = (
+            f"The service rejected the API key (HTTP 401) in region '{info.name}' ({info.label}): "
+            "the key is wrong or revoked, or it belongs to another region - Beijing keys work only "
+            "with region='cn', Singapore keys only with region='intl'."
+        )
+    elif status == 403 or (code or "").lower() == "arrearage":
+        cls = PermissionDeniedError
+        text = (
+            f"Access denied (HTTP {status}) to {model} in region '{info.name}': activate the model "
+            "in the Model Studio console, check that the workspace matches the key's workspace, "
+            "and that the account is not in arrears."
+        )
+    elif status == 404:
+        cls = NotFoundError
+        text = (
+            f"Not found (HTTP 404): the endpoint does not serve {model}; check the model id, "
+            "region, workspace and base_url."
+        )
+    elif status == 429:
+        retry_after = _retry_after(headers)
+        wait = f" Retry after {retry_after:g} s." if retry_after is not None else ""
+        text = (
+            "Rate limited (HTTP 429): the account opened too many sessions or used too many "
+            f"tokens this minute (10 sessions/min and 100k tokens/min by default).{wait}"
+        )
+    elif 500 <= status < 600:
+        cls = ServerError
+        text = f"The service failed to open the session (HTTP {status}); retry later."
+    else:
+        text = f"The service rejected the WebSocket handshake (HTTP {status})."
+    if status == 429:
+        return RateLimitError(
+            text + said,
+            retry_after=retry_after,
+            status_code=status,
+            request_id=request_id,
+            code=code,
+            body=parsed,
+            headers=dict(headers),
+        )
+    return cls(
+        text + said,
+        status_code=status,
+        request_id=request_id,
+        code=code,
+        body=parsed,
+        headers=dict(headers),
+    )
+
+
+def error_from_close(
+    code: int | None, reason: str, *, model: str, region: str, key: Secret | None = None
+) -> LiveTranslateError:
+    """Map a close of the realtime socket (not after ``session.finished``) to an exception.
+
+    Args:
+        code: The close code (None or 1006 when no close frame arrived).
+        reason: The close reason from the server.
+        model: The model id, named in access errors.
+        region: The region name, named in access errors.
+        key: The API key, removed from the reason if the server echoed it.
+
+    Returns:
+        PermissionDeniedError for an "Access denied" close (model not activated, workspace
+        mismatch, arrears), SessionClosedOK for 1000/1001, else SessionClosedError.
+    """
+    clean = _server_text(reason, key) or ""
+    shown = f": {clean}" if clean else ""
+    if code != 1000 and "access denied" in clean.lower():
+        return PermissionDeniedError(
+            f"Access denied to {model} in region '{region}' (close code {code}{shown}): activate "
+            "the model in the Model Studio console, check the workspace, and that the account is "
+            "not in arrears.",
+            status_code=403,
+            code="AccessDenied",
+        )
+    if code in (1000, 1001):
+        return SessionClosedOK(
+            f"The server closed the session before session.finished (code {code}{shown}).",
+            code=code,
+            reason=clean,
+        )
+    if code is None or code == 1006:
+        return SessionClosedError(
+            "The connection dropped without a close frame (code 1006).", code=1006, reason=clean
+        )
+    return SessionClosedError(
+        f"The server closed the session abnormally (code {code}{shown}).", code=code, reason=clean
+    )
+
+
+def wire_type(message: str | bytes) -> str:
+    """Return the ``type`` of a serialized event for DEBUG logs (never the payload)."""
+    head = message[:200] if isinstance(message, str) else message[:200].decode("utf-8", "replace")
+    found = _TYPE_RE.search(head)
+    return found.group(1) if found else "?"
+
+
+def session_error(event: ErrorEvent, key: Secret | None = None) -> SessionError:
+    """Turn a server ``error`` event into a `SessionError` (the key removed from its text).
+
+    Args:
+        event: The ``error`` event.
+        key: The API key, removed if the server echoed it.
+
+    Returns:
+        The exception, carrying the code, param, type, event id and the event.
+    """
+    detail = event.error
+    return SessionError(
+        redact(detail.message or "The service rejected the request.", key),
+        code=detail.code,
+        param=detail.param,
+        error_type=detail.type,
+        event_id=event.event_id,
+        event=event,
+    )
