@@ -32,9 +32,7 @@ def _voices(model: str) -> str:
             notes.append("default")
         if not voice.documented:
             notes.append("undocumented")
-        rows.append(
-            f"| {voice.name} | {', '.join(sorted(voice.languages))} | {', '.join(notes)} |"
-        )
+        rows.append(f"| {voice.name} | {', '.join(sorted(voice.languages))} | {', '.join(notes)} |")
     return "\n".join(rows)
 
 

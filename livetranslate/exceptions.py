@@ -1,13 +1,14 @@
 """The one error tree of the package.
 
-Every exception the SDK raises derives from [`LiveTranslateError`][livetranslate.exceptions.LiveTranslateError],
-so ``except LiveTranslateError`` catches everything. Third-party exceptions (websockets, httpx,
+Every exception the SDK raises derives from
+[`LiveTranslateError`][livetranslate.exceptions.LiveTranslateError], so
+``except LiveTranslateError`` catches everything. Third-party exceptions (websockets, httpx,
 openai) are translated in exactly one place per transport and chained with ``raise ... from``.
 
 ```
 LiveTranslateError                          root; never raised directly
 ├── ConfigurationError(ValueError)          bad options, missing API key, unknown language/voice
-├── UsageError(RuntimeError)                misuse of a client object: closed, reused, concurrent recv
+├── UsageError(RuntimeError)                misuse: closed, reused, concurrent recv
 ├── ProtocolError                           abstract
 │   ├── LocalProtocolError                  you asked for something illegal in this state
 │   └── RemoteProtocolError                 the server sent something unparseable / out of order
@@ -96,6 +97,7 @@ class ProtocolError(LiveTranslateError):
     """The wire protocol was violated (abstract: raised as one of its two subclasses)."""
 
     def __new__(cls, *args: Any, **kwargs: Any) -> ProtocolError:
+        """Refuse to build the abstract base directly."""
         if cls is ProtocolError:
             raise TypeError(
                 "ProtocolError is abstract; raise LocalProtocolError or RemoteProtocolError"

@@ -1,8 +1,9 @@
 """Token usage as one immutable value that adds up.
 
-Both APIs report usage on the wire in their own shape (realtime ``response.done.response.usage``,
-chat-completions ``usage``); the event models convert either into [`Usage`][livetranslate.usage.Usage],
-which the protocol folds (``total = total + usage``) and [`livetranslate.pricing`][] prices.
+Both APIs report usage on the wire in their own shape (realtime
+``response.done.response.usage``, chat-completions ``usage``); the event models convert either
+into [`Usage`][livetranslate.usage.Usage], which the protocol folds (``total = total + usage``)
+and [`livetranslate.pricing`][] prices.
 """
 
 from __future__ import annotations
