@@ -8,9 +8,12 @@ lives in a private module under ``livetranslate._cli`` and is imported only when
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 from importlib import import_module
+from typing import TextIO
 
 from livetranslate._version import __version__
 from livetranslate.exceptions import ConfigurationError, LiveTranslateError
@@ -42,6 +45,17 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_note(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    print(f"note: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -56,7 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     module, _ = _COMMANDS[args.command]
     runner = import_module(f"livetranslate._cli.{module}")
     try:
-        return int(runner.run(args.command, args))
+        with warnings.catch_warnings():
+            # Warnings (e.g. an option the model ignores) read as notes, not as tracebacks.
+            warnings.simplefilter("default")
+            warnings.showwarning = _show_note
+            return int(runner.run(args.command, args))
     except ConfigurationError as exc:
         print(f"livetranslate {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -66,6 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through the console script

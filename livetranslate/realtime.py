@@ -102,6 +102,8 @@ class SessionChanges(TypedDict, total=False):
     keywords: Mapping[str, str] | None
     transcribe_source: bool
     turn_detection: TurnDetectionMode | None
+    vad_threshold: float | None
+    silence_duration_ms: int | None
 
 
 def _check_seconds(name: str, value: object) -> float:
@@ -145,6 +147,8 @@ class RealtimeSession:
         sample_rate: Input PCM rate in Hz (16000; 8000 where the model takes it).
         turn_detection: None (the model's default), ``"server_vad"``, ``"speaker_detection"``
             (3.8) or ``"manual"`` (3.5; call ``commit()``).
+        vad_threshold: VAD threshold in [-1, 1] (3.5 ``server_vad``); None for the default.
+        silence_duration_ms: Silence that ends an utterance, 200..6000 ms; None for the default.
         api_key: The API key; defaults to the ``DASHSCOPE_API_KEY`` environment variable.
         region: ``"intl"`` (Singapore) or ``"cn"`` (Beijing); keys work only in their region.
         workspace: A Model Studio workspace id, for the workspace host and header.
@@ -174,6 +178,8 @@ class RealtimeSession:
         transcribe_source: bool = True,
         sample_rate: int = 16000,
         turn_detection: TurnDetectionMode | None = None,
+        vad_threshold: float | None = None,
+        silence_duration_ms: int | None = None,
         api_key: str | None = None,
         region: str = "intl",
         workspace: str | None = None,
@@ -196,6 +202,8 @@ class RealtimeSession:
             transcribe_source=transcribe_source,
             sample_rate=sample_rate,
             turn_detection=turn_detection,
+            vad_threshold=vad_threshold,
+            silence_duration_ms=silence_duration_ms,
         )
         self._api_key = Secret(api_key) if isinstance(api_key, str) else None
         self._region = region
@@ -640,57 +648,7 @@ class RealtimeSession:
             return protocol.config
 
 
-def connect(
-    *,
-    model: str = registry.DEFAULT_REALTIME_MODEL,
-    source_language: str | None = None,
-    target_language: str = "en",
-    modalities: tuple[Modality, ...] = ("text", "audio"),
-    voice: str | None = None,
-    voice_clone: str | None = None,
-    keywords: Mapping[str, str] | None = None,
-    transcribe_source: bool = True,
-    sample_rate: int = 16000,
-    turn_detection: TurnDetectionMode | None = None,
-    api_key: str | None = None,
-    region: str = "intl",
-    workspace: str | None = None,
-    base_url: str | None = None,
-    open_timeout: float = 10.0,
-    finish_timeout: float = 30.0,
-    max_queued_events: int = 4096,
-    max_queued_segments: int = 1024,
-) -> RealtimeSession:
-    """Create a realtime session to use with ``async with`` or ``await``.
-
-    ``async with connect(...) as session`` opens the session and finishes it at the end of the
-    block; ``session = await connect(...)`` opens it and returns it (call ``finish()`` when
-    done). The arguments are those of
-    [`RealtimeSession`][livetranslate.realtime.RealtimeSession].
-
-    Returns:
-        The session, not yet opened: entering or awaiting it opens it.
-
-    Raises:
-        ConfigurationError: A timeout or queue bound is invalid.
-    """
-    return RealtimeSession(
-        model=model,
-        source_language=source_language,
-        target_language=target_language,
-        modalities=modalities,
-        voice=voice,
-        voice_clone=voice_clone,
-        keywords=keywords,
-        transcribe_source=transcribe_source,
-        sample_rate=sample_rate,
-        turn_detection=turn_detection,
-        api_key=api_key,
-        region=region,
-        workspace=workspace,
-        base_url=base_url,
-        open_timeout=open_timeout,
-        finish_timeout=finish_timeout,
-        max_queued_events=max_queued_events,
-        max_queued_segments=max_queued_segments,
-    )
+connect = RealtimeSession
+"""Alias of [`RealtimeSession`][livetranslate.realtime.RealtimeSession], for the shape
+``async with connect(...) as session`` (opens, and finishes at the end of the block) or
+``session = await connect(...)`` (opens and returns the session; call ``finish()`` when done)."""

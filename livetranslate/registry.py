@@ -379,7 +379,7 @@ def get_model(name: str | ModelInfo) -> ModelInfo:
     suggestions = _close(name.strip().casefold(), candidates)
     hint = f"did you mean {_quote_list(suggestions, ' or ')}? " if suggestions else ""
     raise ConfigurationError(
-        f"Unknown model {name!r}; {hint}Known models: {_quote_list(m.id for m in _MODELS)}.",
+        f"Unknown model {name!r}; {hint}known models: {_quote_list(m.id for m in _MODELS)}.",
         suggestions=suggestions,
     )
 
@@ -499,7 +499,7 @@ def get_voice(name: str | Voice, model: str | ModelInfo = DEFAULT_REALTIME_MODEL
     suggestions = _close(key, {k: v.name for k, v in voices.items()})
     hint = f"did you mean {_quote_list(suggestions, ' or ')}? " if suggestions else ""
     raise ConfigurationError(
-        f"Unknown voice {text!r} for {info.id}; {hint}The default is {info.default_voice!r}. {see}",
+        f"Unknown voice {text!r} for {info.id}; {hint}the default is {info.default_voice!r}. {see}",
         suggestions=suggestions,
     )
 

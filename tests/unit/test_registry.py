@@ -96,7 +96,7 @@ def test_unknown_model_suggests() -> None:
     with pytest.raises(ConfigurationError) as err2:
         get_model("whisper")
     assert err2.value.suggestions == ()
-    assert "Known models" in str(err2.value)
+    assert "known models" in str(err2.value)
     with pytest.raises(ConfigurationError, match="model id string"):
         get_model(35)  # type: ignore[arg-type]
 
