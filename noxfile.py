@@ -28,7 +28,7 @@ def coverage(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check formatting and lint with ruff."""
-    session.install("ruff>=0.6")
+    session.install("ruff>=0.17.5,<0.18")
     session.run("ruff", "format", "--check", ".")
     session.run("ruff", "check", ".")
 

@@ -103,7 +103,7 @@ class Script:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, base_dir: Path | None = None) -> Script:
-        """Build a script from the JSON object format of [`from_file`][livetranslate.testing.Script.from_file].
+        """Build a script from the JSON object format read by `from_file`.
 
         Raises:
             ValueError: The object is not a valid script.
