@@ -2,6 +2,8 @@
 
 - [`RealtimeSession`][livetranslate.RealtimeSession]: live interpretation over the realtime
   WebSocket API (qwen3, qwen3.5 and qwen3.8 realtime models, one API).
+- [`FileTranslator`][livetranslate.FileTranslator]: streamed translation of recorded audio and
+  video files, one or thousands, over the OpenAI-compatible endpoint.
 - Registry: [`get_model`][livetranslate.get_model],
   [`list_languages`][livetranslate.list_languages], [`get_voice`][livetranslate.get_voice], ...
 - Pricing: [`estimate_cost`][livetranslate.estimate_cost] and [`cost_of`][livetranslate.cost_of].
@@ -24,6 +26,7 @@ from livetranslate.exceptions import (
     ConnectError,
     LiveTranslateError,
     LocalProtocolError,
+    MediaError,
     NotFoundError,
     PermissionDeniedError,
     ProtocolError,
@@ -40,7 +43,6 @@ from livetranslate.exceptions import (
     UsageError,
 )
 from livetranslate.pricing import CostEstimate, cost_of, estimate_cost
-from livetranslate.protocol import Segment
 from livetranslate.registry import (
     Language,
     ModelInfo,
@@ -55,12 +57,16 @@ from livetranslate.registry import (
 from livetranslate.usage import Usage
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; loaded lazily at run time
+    from livetranslate.files import FileTranslator, TranslationResult
     from livetranslate.realtime import RealtimeSession, SessionSummary, connect
 
-# The transports load on first use: importing a pure layer (``livetranslate.events``,
-# ``.protocol``, ``.registry``, ...) runs this file, and must not pull in asyncio or websockets
-# (tests/test_import_isolation.py).
+# The transports (and the event models behind ``Segment``) load on first use: importing a pure
+# layer (``livetranslate.registry``, ...) runs this file, and must not pull in asyncio or
+# websockets (tests/test_import_isolation.py); ``import livetranslate`` stays light.
 _LAZY = {
+    "Segment": "livetranslate.protocol",
+    "FileTranslator": "livetranslate.files",
+    "TranslationResult": "livetranslate.files",
     "RealtimeSession": "livetranslate.realtime",
     "SessionSummary": "livetranslate.realtime",
     "connect": "livetranslate.realtime",
@@ -90,9 +96,11 @@ __all__ = [
     "ConfigurationError",
     "ConnectError",
     "CostEstimate",
+    "FileTranslator",
     "Language",
     "LiveTranslateError",
     "LocalProtocolError",
+    "MediaError",
     "ModelInfo",
     "NotFoundError",
     "PermissionDeniedError",
@@ -109,6 +117,7 @@ __all__ = [
     "SessionError",
     "SessionSummary",
     "StreamInterrupted",
+    "TranslationResult",
     "TransportError",
     "TransportTimeout",
     "Usage",

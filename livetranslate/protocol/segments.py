@@ -31,7 +31,8 @@ whatever is still in flight when the session ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any
 
 from livetranslate.events import (
     ConversationItemCreatedEvent,
@@ -332,11 +333,11 @@ class SegmentAssembler:
                 part.last = texts
 
     def _segment(self, unit: Unit, index: int, *, final: bool) -> Segment:
+        # One constructor call: this runs for every partial update (hot path).
         source, response = unit
-        segment = Segment(index=index, final=final, source_language=self.source_language)
+        fields: dict[str, Any] = {"source_language": self.source_language}
         if source is not None:
-            segment = replace(
-                segment,
+            fields.update(
                 source_text=source.text.text,
                 source_language=source.language or self.source_language,
                 speaker=source.speaker,
@@ -346,8 +347,7 @@ class SegmentAssembler:
                 source_item_id=source.item_id,
             )
         if response is not None:
-            segment = replace(
-                segment,
+            fields.update(
                 translated_text=response.text.text,
                 audio=b"".join(response.audio) if final else b"",
                 usage=response.usage,
@@ -355,7 +355,7 @@ class SegmentAssembler:
                 translation_item_id=response.item_id,
                 status=response.status,
             )
-        return segment
+        return Segment(index=index, final=final, **fields)
 
     def _emit_final(self, unit: Unit) -> None:
         self._out.append(self._segment(unit, self.completed, final=True))
