@@ -53,3 +53,29 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     for script in ("bench/realtime.py",):
         session.run("python", script)
+
+
+@nox.session(name="wheel-smoke")
+def wheel_smoke(session: nox.Session) -> None:
+    """Build the wheel, install it alone, and import every public module from outside the repo."""
+    import glob
+    import tempfile
+
+    session.install("build")
+    out = tempfile.mkdtemp()
+    session.run("python", "-m", "build", "--wheel", "--outdir", out)
+    wheel = glob.glob(f"{out}/livetranslate-*.whl")[0]
+    session.install(f"{wheel}[emulator]")
+    check = (
+        "import importlib, pathlib, pkgutil, livetranslate as lt;"
+        "root = pathlib.Path(lt.__file__).parent;"
+        "assert (root / 'py.typed').exists(), 'py.typed missing';"
+        "assert (root / 'testing' / 'data' / 'sample_zh.wav').exists(), 'demo sample missing';"
+        "mods = pkgutil.walk_packages(lt.__path__, 'livetranslate.');"
+        "[importlib.import_module(m.name) for m in mods"
+        " if not m.name.endswith(('__main__', 'pytest_plugin', 'devices', 'video'))];"
+        "print('wheel ok:', lt.__version__)"
+    )
+    session.chdir(out)  # outside the repository: the installed wheel, not the source tree
+    session.run("python", "-c", check)
+    session.run("livetranslate", "languages", "--json", silent=True)
