@@ -1,8 +1,8 @@
 """The ``livetranslate`` command.
 
-Subcommands: ``demo``, ``live``, ``serve``, ``languages``, ``voices``, ``cost``. Each subcommand
-lives in a private module under ``livetranslate._cli`` and is imported only when it runs, so
-``livetranslate languages`` never loads websockets or numpy.
+Subcommands: ``demo``, ``live``, ``file``, ``batch``, ``serve``, ``languages``, ``voices``,
+``cost``. Each subcommand lives in a private module under ``livetranslate._cli`` and is imported
+only when it runs, so ``livetranslate languages`` never loads websockets, openai or numpy.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ __all__ = ["main"]
 _COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "interpret the bundled sample against the local emulator (no key needed)"),
     "live": ("demo", "interpret a WAV file in real time (emulator or the real service)"),
+    "file": ("files", "translate one audio or video file, printing the text as it streams"),
+    "batch": ("files", "translate many files concurrently, resumable through a results file"),
     "serve": ("serve", "run the local emulator of the service"),
     "languages": ("info", "list a model's languages"),
     "voices": ("info", "list a model's voices"),

@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import argparse
+from importlib import import_module
+from pathlib import Path
+from typing import Any
 
 from livetranslate import pricing, registry
 from livetranslate._cli._table import print_json, print_table
+from livetranslate.exceptions import ConfigurationError
 
 
 def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
     """Declare the options of one planning subcommand."""
     default = registry.DEFAULT_REALTIME_MODEL
-    parser.add_argument(
-        "--model", "-m", default=default, help=f"model id or snapshot (default: {default})"
-    )
+    if command == "cost":
+        parser.add_argument(
+            "file",
+            nargs="?",
+            type=Path,
+            default=None,
+            help="audio or video file to estimate (reads its duration; video needs PyAV)",
+        )
+        parser.add_argument(
+            "--model",
+            "-m",
+            default=None,
+            help=f"model id or snapshot (default: {registry.DEFAULT_FILE_MODEL} for a FILE, "
+            f"else {default})",
+        )
+    else:
+        parser.add_argument(
+            "--model", "-m", default=default, help=f"model id or snapshot (default: {default})"
+        )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     if command == "cost":
         parser.add_argument(
@@ -28,7 +48,10 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
 
 def run(command: str, args: argparse.Namespace) -> int:
     """Run one planning subcommand; returns the exit status."""
-    model = registry.get_model(args.model)
+    name = args.model
+    if name is None:  # only `cost` leaves it open: a FILE means the file model
+        name = registry.DEFAULT_FILE_MODEL if args.file else registry.DEFAULT_REALTIME_MODEL
+    model = registry.get_model(name)
     if command == "languages":
         return _languages(model, as_json=args.json)
     if command == "voices":
@@ -79,14 +102,83 @@ def _voices(model: registry.ModelInfo, *, as_json: bool) -> int:
     return 0
 
 
+def _media_info(path: Path) -> dict[str, Any]:
+    """Return ``{"kind", "seconds"}`` (plus ``width``, ``height``, ``fps`` for video)."""
+    from livetranslate.protocol.files import format_from_name, sniff_format
+
+    if not path.is_file():
+        raise ConfigurationError(f"No such file: {path}.")
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    fmt = sniff_format(head) or format_from_name(path.name)
+    if fmt is None:
+        raise ConfigurationError(
+            f"Cannot tell what kind of file {path.name} is; pass an audio or video file, or use "
+            "--audio-seconds N."
+        )
+    if fmt.kind == "audio":
+        import soundfile
+
+        try:
+            seconds = float(soundfile.info(str(path)).duration)
+        except Exception as exc:  # libsndfile cannot read every format (e.g. aac, wma, amr)
+            raise ConfigurationError(
+                f"Cannot read the duration of {path.name} ({exc}); convert it to wav, flac, ogg "
+                "or mp3, or pass --audio-seconds N."
+            ) from exc
+        return {"kind": "audio", "seconds": seconds}
+    try:
+        av = import_module("av")
+    except ImportError as exc:
+        raise ConfigurationError(
+            "Reading a video needs PyAV: pip install av (or pass --audio-seconds N for its "
+            "audio track)."
+        ) from exc
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            fps = float(stream.average_rate or stream.guessed_rate or 30)
+            if container.duration is not None:
+                seconds = float(container.duration) / 1_000_000  # av.time_base
+            else:
+                seconds = float(stream.duration * stream.time_base)
+            return {
+                "kind": "video",
+                "seconds": seconds,
+                "width": int(stream.codec_context.width),
+                "height": int(stream.codec_context.height),
+                "fps": fps,
+                "frames": int(stream.frames) or round(seconds * fps),
+            }
+    except (IndexError, TypeError, ValueError, OSError) as exc:
+        raise ConfigurationError(f"Cannot read the video {path.name}: {exc}.") from exc
+
+
 def _cost(model: registry.ModelInfo, args: argparse.Namespace) -> int:
-    est = pricing.estimate_cost(
-        model=model.id,
-        region=args.region,
-        input_audio_seconds=args.audio_seconds,
-        images=args.images,
-        text_only=args.text_only,
-    )
+    media = _media_info(args.file) if args.file is not None else None
+    if media is not None and media["kind"] == "video":
+        est = pricing.estimate_cost(
+            model=model.id,
+            region=args.region,
+            video_seconds=media["seconds"],
+            video_size=(media["width"], media["height"]),
+            video_fps=media["fps"],
+            text_only=args.text_only,
+        )
+    else:
+        seconds = media["seconds"] if media is not None else args.audio_seconds
+        est = pricing.estimate_cost(
+            model=model.id,
+            region=args.region,
+            input_audio_seconds=seconds,
+            images=args.images,
+            text_only=args.text_only,
+        )
+    if media is not None and not args.json:
+        extra = ""
+        if media["kind"] == "video":
+            extra = f", {media['width']}x{media['height']} at {media['fps']:g} fps"
+        print(f"{args.file.name}: {media['kind']}, {media['seconds']:.1f} s{extra}")
     if args.json:
         print_json(
             {
@@ -98,6 +190,7 @@ def _cost(model: registry.ModelInfo, args: argparse.Namespace) -> int:
                 "total": str(est.total),
                 "confirmed": est.confirmed,
                 "notes": list(est.notes),
+                **({"file": {"path": str(args.file), **media}} if media is not None else {}),
             }
         )
         return 0

@@ -125,7 +125,7 @@ async def test_other_paths_are_json_404(emu: Emulator) -> None:
     status, body = await rejected(f"ws://127.0.0.1:{emu.port}/api-ws/v1/other?model={M35}", KEY)
     assert (status, body["code"]) == (404, "NotFound")
     async with httpx.AsyncClient() as client:
-        response = await client.post(f"{emu.base_url}/chat/completions", json={})
+        response = await client.post(f"{emu.base_url}/embeddings", json={})
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
         response = await client.get(f"http://127.0.0.1:{emu.port}/")

@@ -1,0 +1,116 @@
+"""Inputs and settings of the file API: paths, bytes and arrays into a `MediaInput` (private).
+
+File reads run in a worker thread; numpy arrays become 16-bit WAV at their own rate (written
+with soundfile, imported on first use). Every problem is an
+[`AudioError`][livetranslate.exceptions.AudioError] (or a `ConfigurationError` for a missing or
+unsupported sample rate), raised before anything is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from livetranslate import registry
+from livetranslate._batch import Source
+from livetranslate.exceptions import AudioError, ConfigurationError
+from livetranslate.protocol.files import MediaInput, media_from_bytes, media_from_url, too_large
+
+__all__ = ["check_base_url", "check_int", "check_seconds", "load_media"]
+
+
+def _array_wav(array: object, sample_rate: int | None, model: str) -> bytes:
+    import soundfile
+
+    samples = np.asarray(array)
+    if sample_rate is None:
+        raise ConfigurationError("A numpy array needs its rate: pass sample_rate=16000 (or such).")
+    registry.validate_sample_rate(model, sample_rate)
+    if samples.size == 0:
+        raise AudioError("The audio array is empty; there is nothing to translate.")
+    if samples.ndim not in (1, 2):
+        raise AudioError(f"Expected a 1-D (or frames x channels) array, got {samples.ndim}-D.")
+    if samples.dtype.kind == "f":
+        if not np.isfinite(samples).all():
+            raise AudioError("The audio array holds NaN or infinite samples.")
+        samples = np.clip(samples, -1.0, 1.0).astype(np.float32)
+    elif samples.dtype != np.int16:
+        raise AudioError(f"Expected int16 or float samples, got dtype {samples.dtype}.")
+    out = io.BytesIO()
+    soundfile.write(out, samples, sample_rate, format="WAV", subtype="PCM_16")
+    return out.getvalue()
+
+
+def _read(path: Path, limit: int | None) -> bytes:
+    try:
+        if path.is_dir():
+            raise AudioError(f"{path} is a directory, not a file.")
+        size = path.stat().st_size
+        if limit is not None and size > limit:
+            raise too_large(path.name, size, limit)
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise AudioError(f"No such file: {path}.") from exc
+    except PermissionError as exc:
+        raise AudioError(f"Cannot read {path}: permission denied.") from exc
+
+
+async def load_media(
+    src: Source, *, format: str | None, sample_rate: int | None, model: str, limit: int | None
+) -> MediaInput:
+    """Describe one input for a request: a URL as is, anything local as a data URL.
+
+    Raises:
+        AudioError: A missing, empty, too large, unreadable or unsupported input.
+        ConfigurationError: An array without a usable ``sample_rate``.
+    """
+    if isinstance(src, str) and urlsplit(src).scheme in ("http", "https"):
+        return media_from_url(src, format=format, model=model)
+    if isinstance(src, str | os.PathLike):
+        path = Path(src)
+        data = await asyncio.to_thread(_read, path, limit)
+        return media_from_bytes(data, format=format, name=path.name, model=model, max_bytes=limit)
+    if isinstance(src, bytes | bytearray | memoryview):
+        return media_from_bytes(bytes(src), format=format, model=model, max_bytes=limit)
+    if isinstance(src, np.ndarray):
+        wav = await asyncio.to_thread(_array_wav, src, sample_rate, model)
+        label = f"<array {len(src)} samples @ {sample_rate} Hz>"
+        return media_from_bytes(wav, format="wav", name=label, model=model, max_bytes=limit)
+    raise AudioError(
+        f"Cannot translate a {type(src).__name__}: pass a URL, a file path, bytes or a numpy array."
+    )
+
+
+def check_int(name: str, value: object, minimum: int) -> None:
+    """Raise `ConfigurationError` unless ``value`` is a whole number >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigurationError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+
+
+def check_seconds(name: str, value: object) -> None:
+    """Raise `ConfigurationError` unless ``value`` is a positive number of seconds."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}.")
+
+
+def check_base_url(base_url: object, *, region: str, workspace: str | None) -> str:
+    """Return the OpenAI-compatible base URL: the given one (checked) or the region's."""
+    if base_url is None:
+        return registry.compatible_base_url(region=region, workspace=workspace)
+    parts = urlsplit(base_url) if isinstance(base_url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(
+            "base_url must be an http(s) URL such as "
+            f"'https://dashscope-intl.aliyuncs.com/compatible-mode/v1'; got {base_url!r}."
+        )
+    if parts.path.rstrip("/").endswith("/chat/completions"):
+        raise ConfigurationError(
+            "base_url is the base, without /chat/completions (e.g. "
+            "'https://dashscope-intl.aliyuncs.com/compatible-mode/v1')."
+        )
+    return str(base_url).rstrip("/")
