@@ -27,7 +27,9 @@ LiveTranslateError                          root; never raised directly
 │   │   ├── RateLimitError (429, .retry_after)
 │   │   └── ServerError (5xx)
 │   └── SessionError                        a realtime ``error`` event raised as an exception
-└── AudioError(ValueError)                  unreadable audio, unsupported format or rate
+└── MediaError(ValueError)                  media input or output cannot be used: unreadable file,
+    │                                       no decoder, image over 500 KB, missing optional extra
+    └── AudioError                          audio: unreadable, empty, NaN, unnormalised, no track
 ```
 
 Messages are one sentence that says what went wrong and what to do. They never contain the API
@@ -51,6 +53,7 @@ __all__ = [
     "ConnectError",
     "LiveTranslateError",
     "LocalProtocolError",
+    "MediaError",
     "NotFoundError",
     "PermissionDeniedError",
     "ProtocolError",
@@ -279,5 +282,15 @@ class SessionError(APIError):
         self.event: ErrorEvent | None = event
 
 
-class AudioError(LiveTranslateError, ValueError):
-    """Audio (or other media) input cannot be used: unreadable, empty, wrong format or rate."""
+class MediaError(LiveTranslateError, ValueError):
+    """Media cannot be used: unreadable file, no decoder, oversized frame, missing extra.
+
+    Covers video files, images, cameras, microphones and speakers; audio problems raise the
+    subclass [`AudioError`][livetranslate.exceptions.AudioError]. Raised before anything is
+    sent. The message names the file and what to do (for a missing optional extra, the
+    ``pip install`` command).
+    """
+
+
+class AudioError(MediaError):
+    """Audio input cannot be used: unreadable, empty, NaN, not normalised, or no audio track."""

@@ -1,9 +1,10 @@
-"""Live two-line subtitles on a terminal: partial text rewritten in place, finals kept."""
+"""Subtitles in the CLI: live two-line view on a terminal, and SRT/WebVTT files at the end."""
 
 from __future__ import annotations
 
 import shutil
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from livetranslate.protocol import Segment
@@ -50,3 +51,27 @@ class SubtitleView:
             self._out.write(f"  {dst}: {self._fit(seg.translated_text)} …\n")
             self._live_lines = 2
         self._out.flush()
+
+
+class SubtitleFiles:
+    """Collect final segments and write the requested SRT/WebVTT files at the end."""
+
+    def __init__(self, *, srt: Path | None, vtt: Path | None, bilingual: bool) -> None:
+        self._srt, self._vtt, self._bilingual = srt, vtt, bilingual
+        self._segments: list[Segment] = []
+
+    def add(self, seg: Segment) -> None:
+        """Keep a final segment."""
+        self._segments.append(seg)
+
+    def write(self) -> list[tuple[Path, int]]:
+        """Write the files asked for; return ``(path, cue count)`` for each."""
+        from livetranslate import subtitles
+
+        written = []
+        jobs = ((self._srt, subtitles.write_srt), (self._vtt, subtitles.write_vtt))
+        for path, write in jobs:
+            if path is not None:
+                write(self._segments, path, bilingual=self._bilingual)
+                written.append((path, path.read_text(encoding="utf-8").count(" --> ")))
+        return written
