@@ -1,17 +1,17 @@
 """Inputs and settings of the file API: paths, bytes and arrays into a `MediaInput` (private).
 
-File reads run in a worker thread; numpy arrays become 16-bit WAV at their own rate (written
-with soundfile, imported on first use). Every problem is an
-[`AudioError`][livetranslate.exceptions.AudioError] (or a `ConfigurationError` for a missing or
-unsupported sample rate), raised before anything is sent.
+File reads run in a worker thread; numpy arrays become 16-bit WAV through
+`livetranslate.media.prepare_upload` (mono, at their own rate when the service takes it, else
+16 kHz). Every problem is an [`AudioError`][livetranslate.exceptions.AudioError] (or a
+`ConfigurationError` for a missing sample rate), raised before anything is sent.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -24,26 +24,13 @@ from livetranslate.protocol.files import MediaInput, media_from_bytes, media_fro
 __all__ = ["check_base_url", "check_int", "check_seconds", "load_media"]
 
 
-def _array_wav(array: object, sample_rate: int | None, model: str) -> bytes:
-    import soundfile
+def _array_wav(array: np.ndarray[Any, Any], sample_rate: int | None) -> bytes:
+    # One converter for arrays everywhere: livetranslate.media downmixes and resamples as needed.
+    from livetranslate.media import prepare_upload
 
-    samples = np.asarray(array)
     if sample_rate is None:
         raise ConfigurationError("A numpy array needs its rate: pass sample_rate=16000 (or such).")
-    registry.validate_sample_rate(model, sample_rate)
-    if samples.size == 0:
-        raise AudioError("The audio array is empty; there is nothing to translate.")
-    if samples.ndim not in (1, 2):
-        raise AudioError(f"Expected a 1-D (or frames x channels) array, got {samples.ndim}-D.")
-    if samples.dtype.kind == "f":
-        if not np.isfinite(samples).all():
-            raise AudioError("The audio array holds NaN or infinite samples.")
-        samples = np.clip(samples, -1.0, 1.0).astype(np.float32)
-    elif samples.dtype != np.int16:
-        raise AudioError(f"Expected int16 or float samples, got dtype {samples.dtype}.")
-    out = io.BytesIO()
-    soundfile.write(out, samples, sample_rate, format="WAV", subtype="PCM_16")
-    return out.getvalue()
+    return prepare_upload(array, sample_rate=sample_rate).data
 
 
 def _read(path: Path, limit: int | None) -> bytes:
@@ -78,7 +65,7 @@ async def load_media(
     if isinstance(src, bytes | bytearray | memoryview):
         return media_from_bytes(bytes(src), format=format, model=model, max_bytes=limit)
     if isinstance(src, np.ndarray):
-        wav = await asyncio.to_thread(_array_wav, src, sample_rate, model)
+        wav = await asyncio.to_thread(_array_wav, src, sample_rate)
         label = f"<array {len(src)} samples @ {sample_rate} Hz>"
         return media_from_bytes(wav, format="wav", name=label, model=model, max_bytes=limit)
     raise AudioError(

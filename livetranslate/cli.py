@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import TextIO
 
 from livetranslate._version import __version__
-from livetranslate.exceptions import ConfigurationError, LiveTranslateError
+from livetranslate.exceptions import ConfigurationError, LiveTranslateError, MediaError
 
 __all__ = ["main"]
 
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("default")
             warnings.showwarning = _show_note
             return int(runner.run(args.command, args))
-    except ConfigurationError as exc:
+    except (ConfigurationError, MediaError) as exc:  # bad input: say what to change
         print(f"livetranslate {args.command}: {exc}", file=sys.stderr)
         return 2
     except LiveTranslateError as exc:

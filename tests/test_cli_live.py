@@ -81,18 +81,18 @@ def test_live_argument_errors(
     assert needle in capsys.readouterr().err
 
 
-def test_live_bad_media_exits_1_naming_the_file(
+def test_live_bad_media_exits_2_naming_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pytest.importorskip("av")
     silent = make_video(tmp_path / "silent.mp4", seconds=1.0)
-    assert main(["live", str(silent), "--emulator", "--no-pace"]) == 1
+    assert main(["live", str(silent), "--emulator", "--no-pace"]) == 2
     captured = capsys.readouterr()
     assert "silent.mp4 has no audio track" in captured.err
     assert "EMULATED" not in captured.out  # validated before any session was opened
     empty = tmp_path / "empty.wav"
     soundfile.write(empty, np.zeros(0, np.int16), 16000)
-    assert main(["live", str(empty), "--emulator"]) == 1
+    assert main(["live", str(empty), "--emulator"]) == 2
     assert "empty.wav contains no audio" in capsys.readouterr().err
 
 
@@ -100,7 +100,7 @@ def test_live_mic_without_the_extra_names_the_pip_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setitem(sys.modules, "sounddevice", None)
-    assert main(["live", "--mic", "--emulator"]) == 1
+    assert main(["live", "--mic", "--emulator"]) == 2
     captured = capsys.readouterr()
     assert "pip install 'livetranslate[mic]'" in captured.err
     assert "EMULATED" not in captured.out  # nothing was started

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +102,8 @@ def _voices(model: registry.ModelInfo, *, as_json: bool) -> int:
 
 
 def _media_info(path: Path) -> dict[str, Any]:
-    """Return ``{"kind", "seconds"}`` (plus ``width``, ``height``, ``fps`` for video)."""
+    """Return ``{"kind", "seconds"}``, plus ``width``, ``height``, ``fps``, ``frames`` for video."""
+    from livetranslate.media import probe_audio, probe_video
     from livetranslate.protocol.files import format_from_name, sniff_format
 
     if not path.is_file():
@@ -117,41 +117,16 @@ def _media_info(path: Path) -> dict[str, Any]:
             "--audio-seconds N."
         )
     if fmt.kind == "audio":
-        import soundfile
-
-        try:
-            seconds = float(soundfile.info(str(path)).duration)
-        except Exception as exc:  # libsndfile cannot read every format (e.g. aac, wma, amr)
-            raise ConfigurationError(
-                f"Cannot read the duration of {path.name} ({exc}); convert it to wav, flac, ogg "
-                "or mp3, or pass --audio-seconds N."
-            ) from exc
-        return {"kind": "audio", "seconds": seconds}
-    try:
-        av = import_module("av")
-    except ImportError as exc:
-        raise ConfigurationError(
-            "Reading a video needs PyAV: pip install av (or pass --audio-seconds N for its "
-            "audio track)."
-        ) from exc
-    try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            fps = float(stream.average_rate or stream.guessed_rate or 30)
-            if container.duration is not None:
-                seconds = float(container.duration) / 1_000_000  # av.time_base
-            else:
-                seconds = float(stream.duration * stream.time_base)
-            return {
-                "kind": "video",
-                "seconds": seconds,
-                "width": int(stream.codec_context.width),
-                "height": int(stream.codec_context.height),
-                "fps": fps,
-                "frames": int(stream.frames) or round(seconds * fps),
-            }
-    except (IndexError, TypeError, ValueError, OSError) as exc:
-        raise ConfigurationError(f"Cannot read the video {path.name}: {exc}.") from exc
+        return {"kind": "audio", "seconds": probe_audio(path).duration_seconds}
+    video = probe_video(path)
+    return {
+        "kind": "video",
+        "seconds": video.duration_seconds,
+        "width": video.width,
+        "height": video.height,
+        "fps": video.fps,
+        "frames": video.frames,
+    }
 
 
 def _cost(model: registry.ModelInfo, args: argparse.Namespace) -> int:
