@@ -58,7 +58,10 @@ from livetranslate.usage import Usage
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; loaded lazily at run time
     from livetranslate.files import FileTranslator, TranslationResult
+    from livetranslate.protocol.reconnect import ReconnectPolicy
+    from livetranslate.protocol.tokens import TemporaryKey
     from livetranslate.realtime import RealtimeSession, SessionSummary, connect
+    from livetranslate.tokens import create_temporary_key
 
 # The transports (and the event models behind ``Segment``) load on first use: importing a pure
 # layer (``livetranslate.registry``, ...) runs this file, and must not pull in asyncio or
@@ -70,6 +73,9 @@ _LAZY = {
     "RealtimeSession": "livetranslate.realtime",
     "SessionSummary": "livetranslate.realtime",
     "connect": "livetranslate.realtime",
+    "ReconnectPolicy": "livetranslate.protocol.reconnect",
+    "TemporaryKey": "livetranslate.protocol.tokens",
+    "create_temporary_key": "livetranslate.tokens",
 }
 
 
@@ -107,6 +113,7 @@ __all__ = [
     "ProtocolError",
     "RateLimitError",
     "RealtimeSession",
+    "ReconnectPolicy",
     "RemoteProtocolError",
     "Segment",
     "ServerError",
@@ -117,6 +124,7 @@ __all__ = [
     "SessionError",
     "SessionSummary",
     "StreamInterrupted",
+    "TemporaryKey",
     "TranslationResult",
     "TransportError",
     "TransportTimeout",
@@ -126,6 +134,7 @@ __all__ = [
     "__version__",
     "connect",
     "cost_of",
+    "create_temporary_key",
     "estimate_cost",
     "get_language",
     "get_model",

@@ -9,6 +9,9 @@
   ``recv -> protocol.receive_message -> drain -> flush`` and puts events and segments on two
   bounded [`Channel`][livetranslate._realtime_io.Channel]s.
 - Every write goes through ``flush()`` behind one ``asyncio.Lock``.
+- With a [`Resumer`][livetranslate._realtime_resume.Resumer], a lost connection is replaced by a
+  new one inside the same reader task (reconnect with replay); the app's iterators and sends
+  carry on across it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import logging
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from websockets.asyncio.client import ClientConnection, connect as ws_connect
 from websockets.exceptions import (
@@ -36,12 +39,13 @@ from livetranslate._realtime_setup import (
     USER_AGENT,
     error_from_close,
     error_from_handshake,
+    session_error,
     wire_type,
 )
 from livetranslate._secret import Secret, redact
 from livetranslate.events import (
     ErrorEvent,
-    ServerEvent,
+    SessionEvent,
     SessionFinishedEvent,
     SessionUpdatedEvent,
 )
@@ -49,12 +53,18 @@ from livetranslate.exceptions import (
     ConfigurationError,
     ConnectError,
     LiveTranslateError,
+    RateLimitError,
     RemoteProtocolError,
+    ServerError,
     TransportError,
     TransportTimeout,
     UsageError,
 )
-from livetranslate.protocol import RealtimeProtocol, Segment
+from livetranslate.protocol import RealtimeProtocol, Segment, SessionState
+from livetranslate.protocol.reconnect import classify_error
+
+if TYPE_CHECKING:
+    from livetranslate._realtime_resume import Resumer
 
 __all__ = ["END", "Channel", "ChannelIterator", "Connection"]
 
@@ -62,8 +72,10 @@ T = TypeVar("T")
 
 logger = logging.getLogger("livetranslate.realtime")
 
-_MAX_MESSAGE = 16 * 2**20  # translated speech arrives base64 in JSON; leave ample room
+MAX_MESSAGE = 16 * 2**20  # translated speech arrives base64 in JSON; leave ample room
+"""The largest message accepted from the server, in bytes (websockets' ``max_size``)."""
 _CLOSE_TIMEOUT = 2.0
+_AWAITING = (SessionState.RESPONDING, SessionState.CLOSING)  # the server owes us events
 
 
 class _WireLogFilter(logging.Filter):
@@ -115,6 +127,11 @@ def _map_ws_errors(
         text = redact(str(exc), key)
         raise ConnectError(f"The WebSocket handshake with {host} failed: {text}.") from exc
     except ConnectionClosed as exc:
+        if exc.rcvd is None and exc.sent is not None and exc.sent.code == 1009:
+            raise RemoteProtocolError(
+                f"The server sent a message larger than {MAX_MESSAGE // 2**20} MiB (max_size); "
+                "the connection was closed."
+            ) from exc
         code = exc.rcvd.code if exc.rcvd is not None else 1006
         reason = exc.rcvd.reason if exc.rcvd is not None else ""
         raise error_from_close(code, reason, model=model, region=region, key=key) from exc
@@ -338,14 +355,34 @@ class Connection:
     Args:
         max_events: Bound of the event channel.
         max_segments: Bound of the segment channel.
+        resumer: Reconnects lost connections (None: a lost connection ends the session).
+        ping_interval: Seconds between keepalive pings (None: no pings).
+        ping_timeout: Seconds a ping may wait for its pong before the connection counts as dead.
+        idle_timeout: Seconds the server may stay silent while a response is in flight.
+        send_timeout: Seconds one message may take to send before the peer counts as stalled.
 
     Raises:
         ConfigurationError: A bound is not a positive int.
     """
 
-    def __init__(self, max_events: int, max_segments: int) -> None:
+    def __init__(
+        self,
+        max_events: int,
+        max_segments: int,
+        *,
+        resumer: Resumer | None = None,
+        ping_interval: float | None = None,
+        ping_timeout: float | None = None,
+        idle_timeout: float | None = None,
+        send_timeout: float | None = None,
+    ) -> None:
+        self.resumer = resumer
+        self.ping_interval = ping_interval
+        self.ping_timeout = ping_timeout
+        self.idle_timeout = idle_timeout
+        self.send_timeout = send_timeout
         self.busy: set[asyncio.Task[Any]] = set()
-        self.events: Channel[ServerEvent] = Channel(
+        self.events: Channel[SessionEvent] = Channel(
             "events", max_events, self.busy, self.wake_channels
         )
         self.segments: Channel[Segment] = Channel(
@@ -368,6 +405,9 @@ class Connection:
         self.closed_at: float | None = None
         self._group: asyncio.TaskGroup | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._url = ""
+        self._headers: list[tuple[str, str]] = []
+        self._retiring: set[asyncio.Task[None]] = set()
         self._outbox: deque[str] = deque()
         self._send_lock = asyncio.Lock()
         self._close_lock = asyncio.Lock()
@@ -397,23 +437,104 @@ class Connection:
         )
 
     async def connect(self, url: str, headers: list[tuple[str, str]]) -> None:
-        """Open the socket and start the reader (call inside ``errors()`` and a timeout)."""
-        self.ws = await ws_connect(
-            url,
-            additional_headers=headers,
-            user_agent_header=USER_AGENT,
-            compression=None,  # permessage-deflate costs ~5x CPU on base64 audio for little gain
-            max_size=_MAX_MESSAGE,
-            open_timeout=None,  # the session's open_timeout covers the handshake
-            close_timeout=_CLOSE_TIMEOUT,
-            logger=_ws_logger,
-        )
+        """Open the socket and start the reader (call inside ``errors()`` and a timeout).
+
+        With a resumer, a handshake refused with 429 or 5xx (the service is there, but busy) is
+        retried with backoff while the wait fits in the resumer's ``open_timeout``; then the
+        refusal is raised.
+        """
+        self._url, self._headers = url, headers
+        loop = asyncio.get_running_loop()
+        started, failures = loop.time(), 0
+        while self.ws is None:
+            try:
+                with self.errors(lambda: "Timed out connecting."):
+                    self.ws = await self._ws_connect()
+            except (RateLimitError, ServerError) as exc:
+                resumer = self.resumer
+                if resumer is None or failures + 1 >= resumer.policy.attempts:
+                    raise
+                wait = exc.retry_after if isinstance(exc, RateLimitError) else None
+                delay = resumer.policy.delay(failures, retry_after=wait, rand=resumer.rand)
+                if loop.time() + delay - started >= resumer.open_timeout:
+                    raise
+                await asyncio.sleep(delay)
+                failures += 1
         self.opened_at = asyncio.get_running_loop().time()
+        if self.resumer is not None:
+            self.resumer.opened()
         self._group = asyncio.TaskGroup()
         await self._group.__aenter__()
         self._reader = self._group.create_task(
             self._read_loop(self.ws), name="livetranslate-realtime-reader"
         )
+
+    def _ws_connect(self) -> Any:
+        return ws_connect(
+            self._url,
+            additional_headers=self._headers,
+            user_agent_header=USER_AGENT,
+            compression=None,  # permessage-deflate costs ~5x CPU on base64 audio for little gain
+            max_size=MAX_MESSAGE,
+            open_timeout=None,  # the session's open_timeout covers the handshake
+            close_timeout=_CLOSE_TIMEOUT,
+            ping_interval=self.ping_interval,
+            ping_timeout=self.ping_timeout,
+            logger=_ws_logger,
+        )
+
+    async def open_socket(self, limit: float) -> None:
+        """Open a new socket for the current protocol (a reconnect); the reader goes on with it.
+
+        Raises:
+            LiveTranslateError: The handshake failed or timed out (mapped as usual).
+        """
+        with self.errors(lambda: f"Reconnecting to {self.host} timed out after {limit:g} s."):
+            async with asyncio.timeout(limit):
+                ws = await self._ws_connect()
+        if self.closed:  # the app closed the session meanwhile
+            await ws.close()
+            return
+        self.ws = ws
+
+    def configured_since(self, protocol: RealtimeProtocol) -> bool:
+        """Whether ``protocol``'s pending update was answered, or a newer one is configured."""
+        current = self.protocol
+        if current is protocol:
+            return not protocol.update_pending
+        return current is not None and current.state in (
+            SessionState.READY,
+            SessionState.RESPONDING,
+        )
+
+    def retire(self, ws: ClientConnection, code: int, reason: str) -> None:
+        """Close a replaced socket in the background (its unread messages are ignored)."""
+
+        async def close() -> None:
+            try:
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(_CLOSE_TIMEOUT):
+                        await ws.close(code, reason)
+            finally:
+                ws.transport.abort()
+
+        if self._group is None:
+            ws.transport.abort()
+        else:
+            task = self._group.create_task(close(), name="livetranslate-realtime-retire")
+            self._retiring.add(task)
+            task.add_done_callback(self._retiring.discard)
+
+    def switch(self, protocol: RealtimeProtocol) -> None:
+        """Continue on a new protocol (after a lost connection): unsent messages are dropped.
+
+        They are all in the replay buffer (audio, commits) or re-sent by the new protocol
+        (configuration, ``session.finish``); camera frames are not replayed.
+        """
+        self.protocol = protocol
+        self.ws = None
+        self._outbox.clear()
+        self.notify()
 
     # ------------------------------------------------------------------------------ writing
 
@@ -427,6 +548,9 @@ class Connection:
             finished = finished or isinstance(event, SessionFinishedEvent)
             if isinstance(event, SessionUpdatedEvent):
                 self.updates += 1
+                notice = None if self.resumer is None else self.resumer.announce(protocol)
+                if notice is not None:
+                    self.events.push(notice)
             elif isinstance(event, ErrorEvent):
                 self.error_events += 1
                 self.last_error_event = event
@@ -448,18 +572,38 @@ class Connection:
             ws = self.ws
             if ws is None:
                 return
-            with self.errors(lambda: "Timed out sending to the server."):
-                while self._outbox:
-                    message = self._outbox.popleft()
-                    if logger.isEnabledFor(logging.DEBUG):
-                        logger.debug("> %s (%d bytes)", wire_type(message), len(message))
-                    await ws.send(message)
+            limit = self.send_timeout
+            transport = ws.transport
+            high = transport.get_write_buffer_limits()[1]
+            try:
+                with self.errors(lambda: f"Sending stalled for {limit:g} s (send_timeout)."):
+                    while self._outbox and ws is self.ws:
+                        message = self._outbox.popleft()
+                        if logger.isEnabledFor(logging.DEBUG):
+                            logger.debug("> %s (%d bytes)", wire_type(message), len(message))
+                        if limit is None or transport.get_write_buffer_size() + len(message) < high:
+                            await ws.send(message)  # the write buffer has room: it cannot stall
+                        else:
+                            async with asyncio.timeout(limit):
+                                await ws.send(message)
+            except LiveTranslateError as exc:
+                if ws is not self.ws:
+                    return  # a connection already replaced: what it lost is replayed
+                ws.transport.abort()  # the reader sees the failure now and reconnects or ends
+                if self.resumer is None or classify_error(exc) == "fatal":
+                    raise
 
     async def write(self) -> None:
-        """Drain the protocol and flush, for the app's commands."""
+        """Drain the protocol and flush, for the app's commands.
+
+        While reconnecting, or while a fast sender outruns the replay buffer, this waits (see
+        ``Resumer.throttle``).
+        """
         self.drain()
         try:
             await self.flush()
+            if self.resumer is not None:
+                await self.resumer.throttle(self)
         except LiveTranslateError:
             self.error_reported = True
             raise
@@ -510,41 +654,109 @@ class Connection:
         self.notify()
 
     async def _read_loop(self, ws: ClientConnection) -> None:
-        protocol = self.live_protocol()
+        """The reader task: read the socket; after a lost connection, reconnect or end."""
         error: LiveTranslateError | None = None
+        current: ClientConnection | None = ws
         try:
-            with self.errors(lambda: "Timed out reading from the server."):
-                async for message in ws:
-                    if logger.isEnabledFor(logging.DEBUG):
-                        logger.debug("< %s (%d bytes)", wire_type(message), len(message))
-                    protocol.receive_message(message)
-                    self.drain()
-                    if self._outbox:
-                        await self.flush()
-                    await self.events.wait_for_room()
-                    await self.segments.wait_for_room()
-        except RemoteProtocolError as exc:
-            error = exc
-            logger.debug("closing after a protocol error: %s", exc)
-            await ws.close(1002, "protocol error")
-        except LiveTranslateError as exc:
-            error = exc
-        except Exception as exc:  # a bug: never let the reader crash the task group
-            logger.exception("unexpected error in the realtime reader")
-            error = TransportError(f"Internal error in the realtime reader: {type(exc).__name__}.")
-            await ws.close(1011, "client error")
-        try:
+            while current is not None:
+                error, rotate = await self._read(current)
+                if self.closed or self.finished or self.resumer is None:
+                    break
+                if error is None and not rotate:
+                    code, reason = current.close_code, current.close_reason or ""
+                    error = error_from_close(
+                        code, reason, model=self.model, region=self.region, key=self.key
+                    )
+                error = await self.resumer.recover(self, current, error, rotate=rotate)
+                if error is not None:
+                    break
+                current = self.ws
             if not self.closed:
-                code, reason = ws.close_code, ws.close_reason or ""
+                protocol = self.live_protocol()
+                code = None if current is None else current.close_code
+                reason = "" if current is None else current.close_reason or ""
                 protocol.receive_close(code, reason)
                 self.drain()
                 if error is None and not self.finished:
                     error = error_from_close(
                         code, reason, model=self.model, region=self.region, key=self.key
                     )
-            self.end(error)
+            self.end(None if self.closed else error)  # closed by the app: not an error
         finally:
             self.notify()
+
+    async def _read(self, ws: ClientConnection) -> tuple[LiveTranslateError | None, bool]:
+        """Read one socket until it ends; return (the error that ended it, rotate)."""
+        protocol = self.live_protocol()
+        resumer = self.resumer
+        loop = asyncio.get_running_loop()
+        idle = self.idle_timeout
+        last = loop.time()
+        try:
+            with self.errors(lambda: "Timed out reading from the server."):
+                while True:
+                    due = None if resumer is None else resumer.deadline(protocol, loop.time())
+                    if idle is not None and protocol.state in _AWAITING:
+                        due = last + idle if due is None else min(due, last + idle)
+                    if due is None:
+                        message = await ws.recv()
+                    else:
+                        try:
+                            async with asyncio.timeout_at(due):
+                                message = await ws.recv()
+                        except TimeoutError:
+                            if self._deadline_passed(protocol, last):
+                                return None, True  # (closed once the next protocol is in place)
+                            continue
+                    last = loop.time()
+                    if logger.isEnabledFor(logging.DEBUG):
+                        logger.debug("< %s (%d bytes)", wire_type(message), len(message))
+                    protocol.receive_message(message)
+                    self.drain()
+                    failed = protocol.configuration_error
+                    if failed is not None and protocol.resumed:
+                        await ws.close()
+                        return session_error(failed, self.key), False
+                    if self._outbox:
+                        await self.flush()
+                    if resumer is not None and resumer.rotation_due(protocol, last):
+                        return None, True
+                    await self.events.wait_for_room()
+                    await self.segments.wait_for_room()
+        except RemoteProtocolError as exc:
+            logger.debug("closing after a protocol error: %s", exc)
+            if resumer is None:  # (else closed once the next connection's protocol is in place)
+                await ws.close(1002, "protocol error")
+            return exc, False
+        except TransportTimeout as exc:
+            ws.transport.abort()  # a dead connection: do not wait for its closing handshake
+            return exc, False
+        except LiveTranslateError as exc:
+            return exc, False
+        except Exception as exc:  # a bug: never let the reader crash the task group
+            logger.exception("unexpected error in the realtime reader")
+            await ws.close(1011, "client error")
+            name = type(exc).__name__
+            return TransportError(f"Internal error in the realtime reader: {name}."), False
+
+    def _deadline_passed(self, protocol: RealtimeProtocol, last: float) -> bool:
+        """Check the reader's deadlines; return True to rotate the connection now.
+
+        Raises:
+            TransportTimeout: The server went idle while it owed events, or a new connection
+                was not configured in time.
+        """
+        now = asyncio.get_running_loop().time()
+        idle, resumer = self.idle_timeout, self.resumer
+        if idle is not None and protocol.state in _AWAITING and now - last >= idle:
+            raise TransportTimeout(
+                f"The server sent nothing for {idle:g} s while a response was in flight "
+                "(idle_timeout)."
+            )
+        if resumer is None:
+            return False
+        resumer.check_configure(protocol, now)
+        return resumer.rotation_due(protocol, now)
 
     async def shutdown(self) -> None:
         """Close the socket, stop the reader and leave the task group. Idempotent."""
@@ -560,6 +772,8 @@ class Connection:
             finally:
                 if reader is not None:
                     reader.cancel()
+                for task in self._retiring:
+                    task.cancel()
                 if group is not None:
                     await group.__aexit__(None, None, None)
                 self.closed_at = asyncio.get_running_loop().time()

@@ -32,11 +32,12 @@ from livetranslate._realtime_io import END, ChannelIterator, Connection
 from livetranslate._realtime_media import (
     AudioChunk,
     AudioSource,
-    chunk_size,
+    InputConverter,
+    append_pcm,
     load_jpeg,
     paced_chunks,
-    pcm16_from,
 )
+from livetranslate._realtime_resume import finish_session, make_resumer, optional_seconds
 from livetranslate._realtime_setup import (
     build_headers,
     build_url,
@@ -45,7 +46,7 @@ from livetranslate._realtime_setup import (
 )
 from livetranslate._secret import Secret
 from livetranslate.config import SessionConfig
-from livetranslate.events import ServerEvent, SessionInfo
+from livetranslate.events import SessionEvent, SessionInfo
 from livetranslate.exceptions import (
     ConfigurationError,
     LiveTranslateError,
@@ -56,6 +57,7 @@ from livetranslate.exceptions import (
 )
 from livetranslate.pricing import CostEstimate, cost_of
 from livetranslate.protocol import RealtimeProtocol, Segment, SessionState
+from livetranslate.protocol.reconnect import ReconnectPolicy, ReplayBuffer
 from livetranslate.types import Modality, TurnDetectionMode
 from livetranslate.usage import Usage
 
@@ -64,7 +66,6 @@ __all__ = ["RealtimeSession", "SessionChanges", "SessionSummary", "connect"]
 logger = logging.getLogger("livetranslate.realtime")
 
 _IMAGE_INTERVAL = 0.5  # at most 2 frames per second
-_APPEND_MS = 100  # the service's advice: about 100 ms of audio per append
 _LIVE = (SessionState.READY, SessionState.RESPONDING)
 
 
@@ -129,10 +130,17 @@ class RealtimeSession:
     ``dropped_segments``, with one warning), so memory stays bounded and ``finish()`` never waits
     on a queue the app ignores.
 
-    If the connection closes before ``session.finished``, iterators first yield what was
-    received, then raise [`SessionClosedError`][livetranslate.exceptions.SessionClosedError] (or
-    ``SessionClosedOK`` for a clean close by the server, ``PermissionDeniedError`` for "Access
-    denied"); sends raise the same error.
+    A lost connection (a drop, a close before ``session.finished``, a dead or stalled peer) is
+    replaced by a new one ([`ReconnectPolicy`][livetranslate.protocol.reconnect.ReconnectPolicy]):
+    the configuration is sent again, the audio the service had not finished with is replayed,
+    segments stay continuous and exactly-once, and the event stream yields a
+    [`SessionReconnected`][livetranslate.events.SessionReconnected]. Connections are also rotated
+    before the service's session cap. Fatal causes (bad key, access denied, arrears, a rejected
+    configuration), ``reconnect=False``, or running out of attempts end the session: iterators
+    first yield what was received, then raise
+    [`SessionClosedError`][livetranslate.exceptions.SessionClosedError] (or ``SessionClosedOK``
+    for a clean close by the server, ``PermissionDeniedError`` for "Access denied"); sends raise
+    the same error.
 
     Args:
         model: A realtime model id (qwen3, qwen3.5 or qwen3.8 ``-livetranslate-flash-realtime``)
@@ -159,10 +167,17 @@ class RealtimeSession:
         finish_timeout: Seconds allowed for ``finish()`` to get ``session.finished``.
         max_queued_events: Bound of the event queue.
         max_queued_segments: Bound of the segment queue.
+        reconnect: A `ReconnectPolicy`, True for the default one, or False to end the session
+            when its connection is lost.
+        ping_interval: Seconds between WebSocket pings; None disables them.
+        ping_timeout: Seconds a ping may wait for its pong: a half-open connection is detected
+            within ``ping_interval + ping_timeout``; None never gives up.
+        idle_timeout: Seconds the service may stay silent while a response is in flight.
+        send_timeout: Seconds one message may take to send before the peer counts as stalled.
 
     Raises:
-        ConfigurationError: A timeout or queue bound is invalid. The session options are checked
-            when the session opens, before anything touches the network.
+        ConfigurationError: A timeout, queue bound or ``reconnect`` is invalid. The session
+            options are checked when the session opens, before anything touches the network.
     """
 
     def __init__(
@@ -188,6 +203,11 @@ class RealtimeSession:
         finish_timeout: float = 30.0,
         max_queued_events: int = 4096,
         max_queued_segments: int = 1024,
+        reconnect: ReconnectPolicy | bool = True,
+        ping_interval: float | None = 3.0,
+        ping_timeout: float | None = 3.0,
+        idle_timeout: float | None = 20.0,
+        send_timeout: float | None = 10.0,
     ) -> None:
         self._open_timeout = _check_seconds("open_timeout", open_timeout)
         self._finish_timeout = _check_seconds("finish_timeout", finish_timeout)
@@ -209,13 +229,22 @@ class RealtimeSession:
         self._region = region
         self._workspace = workspace
         self._base_url = base_url
-        self._conn = Connection(max_queued_events, max_queued_segments)
+        self._conn = Connection(
+            max_queued_events,
+            max_queued_segments,
+            resumer=make_resumer(reconnect, open_timeout=self._open_timeout),
+            ping_interval=optional_seconds("ping_interval", ping_interval),
+            ping_timeout=optional_seconds("ping_timeout", ping_timeout),
+            idle_timeout=optional_seconds("idle_timeout", idle_timeout),
+            send_timeout=optional_seconds("send_timeout", send_timeout),
+        )
         self._phase: Literal["new", "opening", "open", "closed"] = "new"
         self._summary: SessionSummary | None = None
         self._update_lock = asyncio.Lock()
         self._finish_lock = asyncio.Lock()
         self._image_lock = asyncio.Lock()
         self._last_image_at: float | None = None
+        self._input = InputConverter()  # resampler state shared by send_audio() and stream()
 
     # ------------------------------------------------------------------------------ queries
 
@@ -252,6 +281,12 @@ class RealtimeSession:
     def dropped_segments(self) -> int:
         """Segments dropped because their queue was full and no task was reading segments."""
         return self._conn.segments.dropped
+
+    @property
+    def reconnects(self) -> int:
+        """How many times the session moved to a new connection (lost or rotated)."""
+        resumer = self._conn.resumer
+        return 0 if resumer is None else resumer.reconnects
 
     def __repr__(self) -> str:
         config = self.config
@@ -306,7 +341,11 @@ class RealtimeSession:
             )
             conn.key = resolve_api_key(None if self._api_key is None else self._api_key.reveal())
             conn.model, conn.host = config.model, urlsplit(url).netloc
-            conn.protocol = RealtimeProtocol(config)
+            replay = None
+            if conn.resumer is not None:
+                seconds = conn.resumer.policy.replay_seconds
+                replay = ReplayBuffer(sample_rate=config.sample_rate, max_seconds=seconds)
+            conn.protocol = RealtimeProtocol(config, replay=replay)
             logger.debug("connecting to %s (model %s)", conn.host, config.model)
             with conn.busy_scope(), conn.errors(self._open_timeout_message):
                 async with asyncio.timeout(self._open_timeout):
@@ -398,11 +437,8 @@ class RealtimeSession:
         limit = f"{self._finish_timeout:g} s (finish_timeout)"
         with conn.errors(lambda: f"The server did not send session.finished within {limit}."):
             async with asyncio.timeout(self._finish_timeout), self._update_lock:
-                protocol = conn.live_protocol()
-                if protocol.state in _LIVE:
-                    protocol.finish()
-                await conn.write()
-                await conn.wait_until(lambda: conn.finished)
+                # the resampler's last few ms go first; again on a new connection if one is lost
+                await finish_session(conn, lambda p: append_pcm(p, self._input.flush()))
 
     async def close(self) -> None:
         """Close the socket without finishing (the utterance in progress may be lost).
@@ -415,11 +451,13 @@ class RealtimeSession:
 
     # ------------------------------------------------------------------------------ reading
 
-    def __aiter__(self) -> AsyncIterator[ServerEvent]:
+    def __aiter__(self) -> AsyncIterator[SessionEvent]:
         """Iterate every server event in wire order, ending after ``session.finished``.
 
-        Cancellation-safe: an event leaves the queue only when it is yielded. After an abnormal
-        close it first yields what was received, then raises.
+        A [`SessionReconnected`][livetranslate.events.SessionReconnected] comes between them when
+        the session moved to a new connection. Cancellation-safe: an event leaves the queue only
+        when it is yielded. When the session ends abnormally it first yields what was received,
+        then raises.
 
         Raises:
             UsageError: The session is not open, or another task is reading events too.
@@ -451,8 +489,8 @@ class RealtimeSession:
             return ChannelIterator(self._conn.segments)
         return ChannelIterator(self._conn.segments, lambda segment: segment.final)
 
-    async def recv(self) -> ServerEvent:
-        """Return the next server event.
+    async def recv(self) -> SessionEvent:
+        """Return the next event (a server event, or a `SessionReconnected`).
 
         Cancellation-safe: a cancelled ``recv()`` loses no event.
 
@@ -486,31 +524,33 @@ class RealtimeSession:
             raise UsageError("The session is closed; open a new one to send more.")
         return self._conn.live_protocol()
 
-    async def send_audio(self, audio: AudioChunk) -> None:
-        """Send audio: PCM16 little-endian mono bytes, or a numpy array, at ``sample_rate``.
+    async def send_audio(self, audio: AudioChunk, *, sample_rate: int | None = None) -> None:
+        """Send audio: PCM16 little-endian mono bytes, or a numpy array.
 
-        Long input is split into appends of at most 100 ms. Arrays may be int16, or float32/64
-        in [-1, 1]; samples up to ±2 are clipped (resampler overshoot), larger ones mean the
-        array is not normalised and are an error.
+        Without ``sample_rate``, the audio must be mono at the session's ``sample_rate``: int16,
+        or float32/64 in [-1, 1] (samples up to ±2 are clipped, larger ones are an error). With
+        it, any rate, channel count (``(frames, channels)``) and integer or float dtype is
+        converted on the way; the resampler keeps its state between calls at the same rate, so
+        a stream of chunks joins without clicks (``finish()`` sends its last few ms). Long input
+        is split into appends of at most 100 ms.
 
         Cancellation-safe: the audio is queued before the first wait, so a cancelled call's
         audio still goes out, in order, with the next write; nothing is sent twice.
 
         Args:
             audio: One chunk of audio.
+            sample_rate: The rate of ``audio`` in Hz, to convert it; None if it already matches.
 
         Raises:
-            AudioError: Odd byte count, unsupported dtype, more than one channel, NaN or
-                infinity, or floats far outside [-1, 1]. Resample/downmix to mono first.
+            AudioError: Odd byte count, unsupported dtype or shape, NaN or infinity, or floats
+                far outside [-1, 1] (or, without ``sample_rate``, more than one channel).
             UsageError: The session is not open, or is closed.
             SessionClosed: The connection closed.
         """
         protocol = self._sendable()
-        pcm = pcm16_from(audio, sample_rate=protocol.config.sample_rate)
-        size = chunk_size(protocol.config.sample_rate, _APPEND_MS)
-        for start in range(0, len(pcm), size):
-            protocol.append_audio(pcm[start : start + size])
-        if pcm:
+        target = protocol.config.sample_rate
+        pcm = self._input.convert(audio, sample_rate=sample_rate, target_rate=target)
+        if append_pcm(protocol, pcm):
             await self._conn.write()
 
     async def send_image(self, image: bytes | str | os.PathLike[str]) -> None:
@@ -525,7 +565,7 @@ class RealtimeSession:
             image: JPEG bytes, or the path of a JPEG file.
 
         Raises:
-            AudioError: Not a JPEG, over 500 KB, or the file cannot be read.
+            MediaError: Not a JPEG, over 500 KB, or the file cannot be read.
             LocalProtocolError: No audio was sent yet.
             UsageError: The session is not open, or is closed.
             SessionClosed: The connection closed.
@@ -546,44 +586,61 @@ class RealtimeSession:
             await self._conn.write()
 
     async def stream(
-        self, source: AudioSource, *, realtime: bool = True, chunk_ms: int = 100
+        self,
+        source: AudioSource,
+        *,
+        realtime: bool = True,
+        chunk_ms: int = 100,
+        sample_rate: int | None = None,
     ) -> float:
-        """Send a whole source of audio, paced at real time or as fast as possible.
+        """Send a whole source of audio (and a video's frames), paced at real time or unpaced.
 
         Pacing uses absolute deadlines on the monotonic clock (chunk *k* goes out at start plus
         its offset), so it does not drift; a paced call returns once the audio's duration has
-        elapsed. A file must already be mono at the session's ``sample_rate``.
+        elapsed. Files in any format, rate and channel count are converted to the session's
+        ``sample_rate`` on the way. A video file (or a
+        [`VideoSource`][livetranslate.media.VideoSource]) streams its audio track and sends
+        frames (JPEG, at most 2 per second) after the audio they belong to. Needs the ``video``
+        extra.
 
         Not cancellation-safe: when cancelled, the audio sent so far stays sent.
 
         Args:
-            source: A file path (WAV, or any format soundfile reads), PCM16 bytes, a numpy
-                array, or a (sync or async) iterable of bytes or arrays (byte chunks may split
-                samples; they are re-joined).
+            source: A file path (audio or video), a ``VideoSource``, PCM16 bytes, a numpy array,
+                or a (sync or async) iterable of bytes or arrays (byte chunks may split samples;
+                they are re-joined), e.g. a [`Microphone`][livetranslate.media.Microphone].
             realtime: Pace at real time (True) or send unpaced (False).
             chunk_ms: Milliseconds of audio per append, 10 to 100.
+            sample_rate: The rate of in-memory audio, to convert it (see ``send_audio()``).
 
         Returns:
             Seconds of audio sent.
 
         Raises:
             ConfigurationError: ``chunk_ms`` is out of range.
-            AudioError: The source cannot be read or converted, or the file's rate or channel
-                count does not match (resample/downmix first).
+            AudioError: The audio cannot be read, decoded or converted (the file is named).
+            MediaError: A video cannot be decoded, or an optional extra is missing.
             UsageError: The session is not open, or is closed.
             SessionClosed: The connection closed.
         """
         rate = self._sendable().config.sample_rate
-        ms: object = chunk_ms
-        if isinstance(ms, bool) or not isinstance(ms, int) or not 10 <= ms <= 100:
-            raise ConfigurationError(f"chunk_ms must be an int from 10 to 100, got {chunk_ms!r}.")
         sent = 0
-        chunks = paced_chunks(source, sample_rate=rate, chunk_ms=ms, realtime=realtime)
+        chunks = paced_chunks(
+            source,
+            sample_rate=rate,
+            chunk_ms=chunk_ms,
+            realtime=realtime,
+            source_rate=sample_rate,
+            converter=self._input,
+        )
         async with contextlib.aclosing(chunks):
             async for chunk in chunks:
-                self._sendable().append_audio(chunk)
+                if isinstance(chunk, bytes):
+                    self._sendable().append_audio(chunk)
+                    sent += len(chunk)
+                else:
+                    self._sendable().append_image(chunk.jpeg)
                 await self._conn.write()
-                sent += len(chunk)
         return sent / (2 * rate)
 
     async def commit(self) -> None:
@@ -632,20 +689,23 @@ class RealtimeSession:
         conn = self._conn
         limit = f"{self._open_timeout:g} s (open_timeout)"
         async with self._update_lock:
-            protocol = self._sendable()
-            updates, errors = conn.updates, conn.error_events
-            protocol.update_session(new)
             with (
                 conn.busy_scope(),
                 conn.errors(lambda: f"The server did not answer session.update in {limit}."),
             ):
+                async with asyncio.timeout(self._open_timeout):  # a reconnect may be under way
+                    await conn.wait_until(lambda: conn.live_protocol().state in _LIVE)
+                protocol = self._sendable()
+                updates, errors = conn.updates, conn.error_events
+                protocol.update_session(new)
                 await conn.write()
                 async with asyncio.timeout(self._open_timeout):
-                    await conn.wait_until(lambda: not protocol.update_pending)
+                    await conn.wait_until(lambda: conn.configured_since(protocol))
             error = conn.last_error_event
-            if conn.updates == updates and conn.error_events > errors and error is not None:
+            if conn.protocol is protocol and conn.updates == updates and conn.error_events > errors:
+                assert error is not None
                 raise session_error(error, conn.key)  # answered by an error: config unchanged
-            return protocol.config
+            return conn.live_protocol().config  # (a new connection was configured with it)
 
 
 connect = RealtimeSession

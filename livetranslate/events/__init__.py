@@ -6,6 +6,9 @@
   [`ClientEvent`][livetranslate.events.realtime_client.ClientEvent].
 - [`translation`][livetranslate.events.translation]: the file API's streamed chunks.
 - [`usage`][livetranslate.events.usage]: usage as each API reports it.
+- [`local`][livetranslate.events.local]: events the SDK adds to a realtime session's stream
+  ([`SessionReconnected`][livetranslate.events.local.SessionReconnected]); `SessionEvent` is the
+  union a session yields.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from livetranslate.events._base import (
     ClientModel,
     ServerModel,
 )
+from livetranslate.events.local import SessionEvent, SessionReconnected
 from livetranslate.events.realtime_client import (
     AudioFormat,
     AudioInputParams,
@@ -166,11 +170,13 @@ __all__ = [
     "ServerEvent",
     "ServerModel",
     "SessionCreatedEvent",
+    "SessionEvent",
     "SessionFinishEvent",
     "SessionFinishedEvent",
     "SessionInfo",
     "SessionParams",
     "SessionParams38",
+    "SessionReconnected",
     "SessionUpdateEvent",
     "SessionUpdatedEvent",
     "TranslationInfo",

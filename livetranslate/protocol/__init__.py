@@ -2,7 +2,10 @@
 
 [`RealtimeProtocol`][livetranslate.protocol.RealtimeProtocol] is the session state machine;
 [`SegmentAssembler`][livetranslate.protocol.SegmentAssembler] and the text reducers turn server
-events into paired [`Segment`][livetranslate.protocol.Segment]s; the dialects map one
+events into paired [`Segment`][livetranslate.protocol.Segment]s;
+[`ReconnectPolicy`][livetranslate.protocol.ReconnectPolicy] and
+[`ReplayBuffer`][livetranslate.protocol.ReplayBuffer] decide how a session survives a lost
+connection; the dialects map one
 [`SessionConfig`][livetranslate.config.SessionConfig] onto each model generation's wire shape.
 See the "sans-I/O protocol" guide.
 """
@@ -19,6 +22,12 @@ from livetranslate.protocol._states import (
 )
 from livetranslate.protocol.dialects import Dialect, dialect_for
 from livetranslate.protocol.realtime import MAX_IMAGE_BYTES, RealtimeProtocol
+from livetranslate.protocol.reconnect import (
+    ReconnectPolicy,
+    ReplayBuffer,
+    classify_close,
+    classify_error,
+)
 from livetranslate.protocol.segments import (
     Segment,
     SegmentAssembler,
@@ -36,6 +45,8 @@ __all__ = [
     "TRANSITIONS",
     "Dialect",
     "RealtimeProtocol",
+    "ReconnectPolicy",
+    "ReplayBuffer",
     "Segment",
     "SegmentAssembler",
     "SessionState",
@@ -43,6 +54,8 @@ __all__ = [
     "apply_delta",
     "apply_final",
     "apply_text_stash",
+    "classify_close",
+    "classify_error",
     "dialect_for",
     "mermaid_diagram",
     "next_states",

@@ -8,6 +8,7 @@ transport feeds it what the socket received and sends what it asks for.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Callable
 from typing import Final
@@ -46,6 +47,7 @@ from livetranslate.protocol._states import (
     SessionState,
 )
 from livetranslate.protocol.dialects import Dialect, dialect_for
+from livetranslate.protocol.reconnect import COMMIT, ReplayBuffer
 from livetranslate.protocol.segments import Segment, SegmentAssembler
 from livetranslate.usage import Usage
 
@@ -94,11 +96,21 @@ class RealtimeProtocol:
     - CLOSED and FAILED absorb everything: inputs do nothing, commands raise, and
       `data_to_send` stays empty.
 
+    With a [`ReplayBuffer`][livetranslate.protocol.reconnect.ReplayBuffer] (``replay=``), the
+    protocol also keeps what a new connection would need: every audio chunk goes into the buffer,
+    audio before ``session.updated`` is sent from it (instead of being held), and audio is released
+    once the utterance it belongs to is final. `resume` then gives the protocol of the next
+    connection, which replays the rest and keeps segment indexes, timestamps and usage continuous.
+
     No clock, no randomness (client event ids come from ``id_factory``), no logging of payloads.
     """
 
     def __init__(
-        self, config: SessionConfig, *, id_factory: Callable[[], str] | None = None
+        self,
+        config: SessionConfig,
+        *,
+        id_factory: Callable[[], str] | None = None,
+        replay: ReplayBuffer | None = None,
     ) -> None:
         """Create the protocol for a session that is being opened (state CONNECTING).
 
@@ -106,10 +118,18 @@ class RealtimeProtocol:
             config: A validated configuration (see ``SessionConfig.validated``).
             id_factory: Returns a fresh client ``event_id`` per call; defaults to
                 ``event_<uuid4 hex>``.
+            replay: Keep sent audio for replay after a reconnect (see `resume`); its sample rate
+                must be the session's.
 
         Raises:
-            ConfigurationError: ``config.model`` is not a realtime model.
+            ConfigurationError: ``config.model`` is not a realtime model, or ``replay`` has
+                another sample rate.
         """
+        if replay is not None and replay.sample_rate != config.sample_rate:
+            raise ConfigurationError(
+                f"The replay buffer is for {replay.sample_rate} Hz but the session sends "
+                f"{config.sample_rate} Hz audio."
+            )
         self._config = config
         self._dialect = dialect_for(config.model)
         self._new_id = id_factory or _default_id
@@ -130,6 +150,11 @@ class RealtimeProtocol:
         self._audio_ms = 0.0
         self._assembler = SegmentAssembler()
         self._configure_assembler(config)
+        self._replay = replay
+        self._offset_ms = 0
+        self._replayed_ms = 0.0
+        self._resumed = False
+        self._finish_on_ready = False
 
     # ------------------------------------------------------------------ queries
 
@@ -197,6 +222,26 @@ class RealtimeProtocol:
         """How many final segments were produced."""
         return self._assembler.completed
 
+    @property
+    def replay(self) -> ReplayBuffer | None:
+        """The replay buffer, when the protocol keeps one."""
+        return self._replay
+
+    @property
+    def resumed(self) -> bool:
+        """Whether this protocol continues a session on a new connection (see `resume`)."""
+        return self._resumed
+
+    @property
+    def offset_ms(self) -> int:
+        """Where this connection's audio starts in the session's input stream, in ms."""
+        return self._offset_ms
+
+    @property
+    def replayed_ms(self) -> float:
+        """Milliseconds of audio a resumed protocol sent again at ``session.updated``."""
+        return self._replayed_ms
+
     # ------------------------------------------------------------------ outputs
 
     def data_to_send(self) -> list[str]:
@@ -251,7 +296,11 @@ class RealtimeProtocol:
                     "the server broke the protocol.",
                     event_type=event.type,
                 )
-            self._segments += self._assembler.feed(event)
+            produced = self._assembler.feed(event)
+            if produced:
+                self._segments += produced
+                if self._replay is not None:
+                    self._release(produced)
         except RemoteProtocolError as exc:
             self._to_failed(str(exc))
             raise
@@ -310,6 +359,13 @@ class RealtimeProtocol:
                 manual turn detection.
         """
         self._check(event.type)
+        if self._replay is not None and isinstance(event, InputAudioBufferAppendEvent):
+            try:
+                pcm = base64.b64decode(event.audio, validate=True)
+            except ValueError:
+                raise AudioError("The audio of the append event is not valid base64.") from None
+            self.append_audio(pcm)  # through the replay buffer, so that it can be replayed
+            return
         self._send(event)
 
     def update_session(self, config: SessionConfig) -> None:
@@ -352,9 +408,20 @@ class RealtimeProtocol:
                 f"The audio chunk has {len(pcm16)} bytes, but PCM16 samples are 2 bytes each; "
                 "send whole samples."
             )
-        if pcm16:
+        if not pcm16:
+            return
+        replay = self._replay
+        if replay is None:
             event = InputAudioBufferAppendEvent.from_pcm(pcm16, event_id=self._new_id())
             self._send(event, audio_bytes=len(pcm16))
+            return
+        replay.append(pcm16)
+        self._audio_seen = True
+        self._audio_bytes += len(pcm16)
+        self._audio_ms += len(pcm16) * 500 / self._config.sample_rate
+        if self._state not in _HELD_STATES:  # else sent from the buffer at session.updated
+            event = InputAudioBufferAppendEvent.from_pcm(pcm16, event_id=self._new_id())
+            self._outbound.append(event.to_json())
 
     def append_image(self, jpeg: bytes) -> None:
         """Queue a camera frame (JPEG, at most 500 KB, at most 2 per second).
@@ -391,6 +458,10 @@ class RealtimeProtocol:
                 closed or failed.
         """
         self._check("input_audio_buffer.commit")
+        if self._replay is not None:
+            self._replay.commit()
+            if self._state in _HELD_STATES:
+                return  # replayed from the buffer, after the audio it commits
         self._send(InputAudioBufferCommitEvent(event_id=self._new_id()))
 
     def clear_audio(self) -> None:
@@ -400,6 +471,10 @@ class RealtimeProtocol:
             LocalProtocolError: The session is finishing, closed or failed.
         """
         self._check("input_audio_buffer.clear")
+        if self._replay is not None:
+            self._replay.clear()
+            if self._state in _HELD_STATES:
+                return  # the buffer is empty: the new connection has nothing to clear
         self._send(InputAudioBufferClearEvent(event_id=self._new_id()))
 
     def finish(self) -> None:
@@ -414,7 +489,88 @@ class RealtimeProtocol:
         self._check("session.finish")
         self._send(SessionFinishEvent(event_id=self._new_id()))
 
+    def release_processed(self, until_ms: float) -> None:
+        """Release buffered audio before ``until_ms`` that no utterance in flight covers.
+
+        For a transport's evidence that the service has processed that audio without finding
+        speech in it (for example, it was sent at real-time pace long ago). Does nothing without
+        a replay buffer, and in manual turn detection (uncommitted audio waits for its commit).
+
+        Args:
+            until_ms: A position in the input stream, in milliseconds.
+        """
+        if self._replay is not None and self._config.turn_detection != "manual":
+            self._replay.release_utterance(
+                round(until_ms), manual=False, open_start_ms=self._assembler.open_start_ms()
+            )
+
+    def resume(self) -> RealtimeProtocol:
+        """Continue this session on a new connection; return the new connection's protocol.
+
+        The new protocol starts in CONNECTING with the latest configuration (a mid-session update
+        still waiting for its answer included), the same replay buffer, id factory, usage,
+        audio counters and final-segment count. At its ``session.updated`` it sends the buffer's
+        audio (one contiguous slice of the input stream, from the end of the last final
+        utterance, with manual commits where they were) and shifts segment timestamps by where
+        that slice starts; a session that was finishing sends ``session.finish`` again after it.
+        Input given before then goes into the buffer, after the slice.
+
+        This protocol moves to FAILED without emitting its utterances in flight (the new
+        connection translates them again), so no utterance is emitted twice.
+
+        Returns:
+            The protocol for the next connection.
+
+        Raises:
+            LocalProtocolError: There is no replay buffer, or the session already ended (CLOSED,
+                or FAILED for another reason than a lost connection).
+        """
+        if self._replay is None:
+            raise LocalProtocolError("Cannot resume a session without a replay buffer.")
+        if self._state is SessionState.CLOSED or self._configuration_error is not None:
+            raise LocalProtocolError("Cannot resume: the session has ended; open a new session.")
+        config = self._config
+        for _, pending in self._pending_updates:
+            config = pending or config
+        new = RealtimeProtocol(config, id_factory=self._new_id, replay=self._replay)
+        new._usage = self._usage
+        new._assembler.completed = self._assembler.completed
+        new._audio_bytes, new._audio_ms = self._audio_bytes, self._audio_ms
+        new._audio_seen = self._audio_seen
+        new._resumed = True
+        new._finish_on_ready = self._state is SessionState.CLOSING or self._finish_on_ready
+        if self._state is not SessionState.FAILED:
+            self._to_failed("The connection was replaced by a new one.")
+        return new
+
     # ------------------------------------------------------------------ internals
+
+    def _send_replay(self, replay: ReplayBuffer) -> None:
+        """Send the buffer at ``session.updated``: held input, or the replay after a reconnect."""
+        self._offset_ms = round(replay.start_ms)
+        self._assembler.offset_ms = self._offset_ms
+        piece_bytes = max(2, self._config.sample_rate // 10 * 2)  # 100 ms per append
+        sent = 0
+        for piece in replay.pending(piece_bytes):
+            if piece is COMMIT:
+                event: ClientEvent = InputAudioBufferCommitEvent(event_id=self._new_id())
+            else:
+                assert isinstance(piece, bytes)
+                sent += len(piece)
+                event = InputAudioBufferAppendEvent.from_pcm(piece, event_id=self._new_id())
+            self._outbound.append(event.to_json())
+        if self._resumed:
+            self._replayed_ms = replay.to_ms(sent)
+
+    def _release(self, segments: list[Segment]) -> None:
+        """Release the audio of utterances that became final (the service is done with it)."""
+        assert self._replay is not None
+        manual = self._config.turn_detection == "manual"
+        for segment in segments:
+            if segment.final:
+                self._replay.release_utterance(
+                    segment.end_ms, manual=manual, open_start_ms=self._assembler.open_start_ms()
+                )
 
     def _check(self, event_type: str) -> None:
         state = self._state
@@ -489,9 +645,14 @@ class RealtimeProtocol:
             return
         previous, self._state = self._state, target
         if previous is SessionState.CONFIGURING and target is SessionState.READY:
+            if self._replay is not None:
+                self._send_replay(self._replay)
             held, self._held = self._held, []
             for text, audio_bytes in held:
                 self._queue(text, audio_bytes)
+            if self._finish_on_ready:
+                self._finish_on_ready = False
+                self._send(SessionFinishEvent(event_id=self._new_id()))
 
     def _answer_update(self, event: ErrorEvent) -> None:
         """Drop the mid-session update an ``error`` answers (the configuration stays)."""

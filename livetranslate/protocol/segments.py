@@ -163,6 +163,9 @@ class SegmentAssembler:
         source_language: The configured source language, used when events do not name one.
         transcription: Whether source transcription is on (a final segment then waits for it).
         completed: How many final segments were emitted.
+        offset_ms: Added to ``audio_start_ms``/``audio_end_ms``: where this connection's audio
+            starts in the session's input stream (non-zero after a reconnect), so that segment
+            timestamps stay continuous across connections.
     """
 
     def __init__(self, *, source_language: str | None = None, transcription: bool = True) -> None:
@@ -175,6 +178,7 @@ class SegmentAssembler:
         self.source_language = source_language
         self.transcription = transcription
         self.completed = 0
+        self.offset_ms = 0
         self._pairs = Pairing()
         self._out: list[Segment] = []
 
@@ -197,6 +201,14 @@ class SegmentAssembler:
             self._settle(touched)
         out, self._out = self._out, []
         return out
+
+    def open_start_ms(self) -> int | None:
+        """The earliest ``start_ms`` of an utterance still in flight, or None (pure query).
+
+        Audio from that point on may still be needed by the service.
+        """
+        starts = [s.start_ms for s in self._pairs.sources if s.start_ms is not None]
+        return min(starts) if starts else None
 
     def flush(self) -> list[Segment]:
         """Finalize every utterance still in flight, with what it has (at the session's end).
@@ -222,13 +234,13 @@ class SegmentAssembler:
         if isinstance(event, InputAudioBufferSpeechStartedEvent | InputAudioBufferCommittedEvent):
             source = pairs.speech(event.item_id)
             if source is not None and isinstance(event, InputAudioBufferSpeechStartedEvent):
-                source.start_ms = event.audio_start_ms
+                source.start_ms = event.audio_start_ms + self.offset_ms
                 source.speaker = event.speaker_id
             return None
         if isinstance(event, InputAudioBufferSpeechStoppedEvent):
             source = pairs.speech_stopped(event.item_id)
             if source is not None:
-                source.end_ms = event.audio_end_ms
+                source.end_ms = event.audio_end_ms + self.offset_ms
             return None
         if isinstance(event, ConversationItemCreatedEvent):
             item = event.item

@@ -35,16 +35,29 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover - typing only; at runtime the names load on first use
     from livetranslate.testing._emulator import Emulator
     from livetranslate.testing._engine import EmulatedSession
+    from livetranslate.testing._faults import Fault, FaultLog, FaultPlan
     from livetranslate.testing._responses import TextMode
     from livetranslate.testing._script import Script, Utterance
 
-__all__ = ["EmulatedSession", "Emulator", "Script", "TextMode", "Utterance"]
+__all__ = [
+    "EmulatedSession",
+    "Emulator",
+    "Fault",
+    "FaultLog",
+    "FaultPlan",
+    "Script",
+    "TextMode",
+    "Utterance",
+]
 
 # Loaded lazily so that importing this package (the pytest plugin does, for every test run) costs
 # nothing: numpy and uvicorn load only when an emulator is built.
 _LAZY = {
     "EmulatedSession": "livetranslate.testing._engine",
     "Emulator": "livetranslate.testing._emulator",
+    "Fault": "livetranslate.testing._faults",
+    "FaultLog": "livetranslate.testing._faults",
+    "FaultPlan": "livetranslate.testing._faults",
     "Script": "livetranslate.testing._script",
     "TextMode": "livetranslate.testing._responses",
     "Utterance": "livetranslate.testing._script",

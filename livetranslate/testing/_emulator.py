@@ -10,6 +10,8 @@ from types import TracebackType
 from typing import Self
 
 from livetranslate.testing._engine import EmulatedSession
+from livetranslate.testing._faults import FaultLog, FaultPlan
+from livetranslate.testing._http import ChatCompletions
 from livetranslate.testing._responses import TextMode
 from livetranslate.testing._script import Script
 from livetranslate.testing._server import (
@@ -19,12 +21,18 @@ from livetranslate.testing._server import (
     UvicornRunner,
     key_digest,
 )
+from livetranslate.testing._tokens import TemporaryKeys
 
 __all__ = ["Emulator"]
 
 
 class Emulator:
-    """A local stand-in for the realtime LiveTranslate service.
+    """A local stand-in for the LiveTranslate service: the realtime WebSocket and the file API.
+
+    The file-translation endpoint (``POST {base_url}/chat/completions``) is served on the same
+    port. ``emu.http.requests`` records each request it answered, and ``emu.http.inject(...)``
+    plays faults for tests: an error status (429 with ``retry-after``, 500), a stream cut after
+    some chunks, or a slow first byte.
 
     Use it as an async context manager (``async with Emulator() as emu``), or call
     [`start_in_thread`][livetranslate.testing.Emulator.start_in_thread] from sync code.
@@ -35,8 +43,9 @@ class Emulator:
         denied_keys: Keys that are accepted but get the socket closed with code 1007
             "Access denied" (the service's answer for a key without access to the model).
         script: The sentences each connection "hears"; None generates "[emulated ...]" text.
-        latency: Seconds the translation lags behind the speech (the service claims about 2.8 s).
-            Use 0 in tests: the events are then a pure function of the audio received.
+        latency: Seconds the translation lags behind the speech (the service claims about 2.8 s);
+            for the file API, the wait before the first byte. Use 0 in tests: the events are
+            then a pure function of the audio received.
         text_mode: What ``text`` holds in qwen3/3.5 ``*.text`` events: everything confirmed so
             far (``"cumulative"``, default) or only the newly confirmed fragment (``"fragment"``).
             The docs are ambiguous; test your client with both.
@@ -45,6 +54,13 @@ class Emulator:
         port: Port to listen on; 0 picks a free one (read it back from ``port``).
         finish_close_timeout: Seconds to wait for the client to close after ``session.finished``
             before the emulator closes the socket itself.
+        faults: What goes wrong on the realtime endpoint (a
+            [`FaultPlan`][livetranslate.testing.FaultPlan]); settable later as ``emu.faults``.
+            ``emu.fault_log`` records what was injected.
+
+    Temporary keys: ``POST /api/v1/tokens`` issues ``st-...`` keys (as the service does, for
+    browsers and apps that must not hold the main key); the realtime endpoint accepts them until
+    they expire.
     """
 
     def __init__(
@@ -59,6 +75,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         finish_close_timeout: float = 10.0,
+        faults: FaultPlan | None = None,
     ) -> None:
         if text_mode not in ("cumulative", "fragment"):
             raise ValueError(f"text_mode must be 'cumulative' or 'fragment', got {text_mode!r}.")
@@ -76,6 +93,9 @@ class Emulator:
             finish_close_timeout=finish_close_timeout,
         )
         self.app = EmulatorApp(self._settings)
+        self.http = ChatCompletions(self.app)
+        self.tokens = TemporaryKeys(self.app)
+        self.faults = faults
         self._host = host
         self._requested_port = port
         self._runner: UvicornRunner | None = None
@@ -103,6 +123,11 @@ class Emulator:
         return f"ws://{self._host}:{self._port}{REALTIME_PATH}"
 
     @property
+    def origin(self) -> str:
+        """The HTTP origin, e.g. ``http://127.0.0.1:54321`` (for ``create_temporary_key``)."""
+        return f"http://{self._host}:{self._port}"
+
+    @property
     def base_url(self) -> str:
         """The OpenAI-compatible base URL, e.g. ``http://127.0.0.1:54321/compatible-mode/v1``."""
         return f"http://{self._host}:{self._port}/compatible-mode/v1"
@@ -111,6 +136,22 @@ class Emulator:
     def sessions(self) -> list[EmulatedSession]:
         """One record per accepted WebSocket connection, in connection order."""
         return self._settings.sessions
+
+    @property
+    def faults(self) -> FaultPlan | None:
+        """The fault plan of the realtime endpoint (read when a connection arrives), or None."""
+        return self._settings.faults
+
+    @faults.setter
+    def faults(self, plan: FaultPlan | None) -> None:
+        if plan is not None and not isinstance(plan, FaultPlan):
+            raise TypeError(f"faults must be a FaultPlan or None, got {type(plan).__name__}.")
+        self._settings.faults = plan
+
+    @property
+    def fault_log(self) -> FaultLog:
+        """What the fault plans injected so far (handshakes refused, faults per connection)."""
+        return self._settings.fault_log
 
     # ------------------------------------------------------------------------ in this loop
 
@@ -131,6 +172,7 @@ class Emulator:
         """Stop serving; open connections are closed with code 1012. Idempotent."""
         runner, self._runner = self._runner, None
         if runner is not None:
+            self._settings.stopping = True  # ends silent connections at once
             await runner.stop()
 
     async def __aenter__(self) -> Self:

@@ -19,6 +19,7 @@ import heapq
 import json
 import math
 import threading
+import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class EmulatedSession:
         config: The effective session config, as last sent in ``session.created``/``updated``.
         audio_bytes: Bytes of input audio received.
         audio: The input audio itself, when the emulator records audio (else empty).
+        audio_crc32: CRC-32 of all the input audio received (kept even without ``audio``).
         images: Images received (valid ones).
         image_rate_violations: Images that arrived when 2 had already come in the last second of
             audio time (the service's documented limit; it does not reject them, nor do we).
@@ -66,6 +68,7 @@ class EmulatedSession:
         finished: Whether ``session.finished`` was sent.
         closed_code: The WebSocket close code, once the connection has ended.
         close_reason: The close reason, once the connection has ended.
+        faults: Kinds of the faults injected on this connection (see ``FaultPlan``), in order.
     """
 
     index: int
@@ -82,6 +85,8 @@ class EmulatedSession:
     finished: bool = False
     closed_code: int | None = None
     close_reason: str = ""
+    audio_crc32: int = 0
+    faults: list[str] = field(default_factory=list)
 
     _closed: threading.Event = field(default_factory=threading.Event, repr=False, init=False)
     _callbacks: list[Callable[[], None]] = field(default_factory=list, repr=False, init=False)
@@ -310,6 +315,7 @@ class Engine:
             return
         self._any_audio = True
         self.record.audio_bytes += len(pcm)
+        self.record.audio_crc32 = zlib.crc32(pcm, self.record.audio_crc32)
         if self.record_audio:
             self.record.audio.extend(pcm)
         if not pcm_input:

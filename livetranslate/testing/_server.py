@@ -1,9 +1,9 @@
 """The emulator's ASGI app and its uvicorn runner (private; see ``livetranslate.testing``).
 
 The app is deliberately small: a WebSocket route for the realtime API
-(``/api-ws/v1/realtime?model=...``) and a table of HTTP routes, empty for now, that answers every
-other request with a JSON 404. The file-translation endpoint
-(``POST /compatible-mode/v1/chat/completions``) plugs in with
+(``/api-ws/v1/realtime?model=...``) and a table of HTTP routes that answers every other request
+with a JSON 404. The file-translation endpoint (``POST /compatible-mode/v1/chat/completions``,
+in ``_http.py``) plugs in with
 [`EmulatorApp.add_route`][livetranslate.testing._server.EmulatorApp.add_route].
 
 Handshake rules (protocol.md §1.2, §8): a missing or wrong ``Authorization: Bearer`` key fails the
@@ -24,7 +24,9 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import threading
+import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from urllib.parse import parse_qs
 from livetranslate import registry
 from livetranslate.exceptions import ConfigurationError
 from livetranslate.testing._engine import EmulatedSession, Engine
+from livetranslate.testing._faults import FaultLog, FaultPlan, Injector
 from livetranslate.testing._responses import TextMode
 from livetranslate.testing._script import Script
 
@@ -66,6 +69,10 @@ class Settings:
     finish_close_timeout: float = 10.0
     sessions: list[EmulatedSession] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    faults: FaultPlan | None = None
+    fault_log: FaultLog = field(default_factory=FaultLog)
+    temporary_keys: dict[bytes, float] = field(default_factory=dict)  # digest -> expiry (Unix)
+    stopping: bool = False
 
 
 class _Clock:
@@ -162,6 +169,9 @@ class EmulatorApp:
             return False, False
         digest = key_digest(key)
         expected = self.settings.api_key_digest
+        expires = self.settings.temporary_keys.get(digest)
+        if expires is not None:  # a temporary key the emulator issued (POST /api/v1/tokens)
+            return time.time() < expires, False
         if expected is not None and not hmac.compare_digest(digest, expected):
             return False, False
         return True, digest in self.settings.denied_digests
@@ -188,6 +198,20 @@ class EmulatorApp:
         return record
 
     async def _realtime(self, scope: Scope, receive: Receive, send: Send) -> None:
+        plan = self.settings.faults
+        handshake = self.settings.fault_log.next_handshake()
+        refused = None if plan is None else plan.refusal(handshake)
+        if refused is not None and plan is not None:
+            with self.settings.fault_log._lock:
+                self.settings.fault_log.refused += 1
+            body = {"code": "ServiceUnavailable", "message": "Injected refusal."}
+            extra = {}
+            if refused == 429:
+                body["code"] = "Throttling.RateQuota"
+                if plan.retry_after is not None:
+                    extra["retry-after"] = f"{plan.retry_after:g}"
+            await _deny(scope, send, refused, {**body, "request_id": _request_id()}, extra)
+            return
         accepted, denied = self.authorize(scope)
         if not accepted:
             body = {
@@ -221,10 +245,23 @@ class EmulatorApp:
             text_mode=s.text_mode,
             record_audio=s.record_audio,
         )
+        injector = None
+        if plan is not None:
+            cap = plan.max_session_seconds
+            injector = Injector(
+                plan.faults_for(record.index),
+                record,
+                self.settings.fault_log,
+                cap_ms=None if cap is None else cap * 1000.0,
+                cap_code=plan.cap_code,
+            )
         inbox: asyncio.Queue[Message] = asyncio.Queue()
         reader = asyncio.create_task(_pump(receive, inbox))
         try:
-            await self._serve(engine, record, inbox, send)
+            if await self._serve(engine, record, inbox, send, injector) == "silent":
+                assert injector is not None
+                reader.cancel()  # stop reading: uvicorn pauses the socket, pings go unanswered
+                await self._silent(record, injector.silent_seconds)
         except OSError:  # the client vanished mid-send (uvicorn's ClientDisconnected)
             record._mark_closed(1006)
         finally:
@@ -239,14 +276,26 @@ class EmulatorApp:
         record: EmulatedSession,
         inbox: asyncio.Queue[Message],
         send: Send,
-    ) -> None:
+        injector: Injector | None = None,
+    ) -> str | None:
         loop = asyncio.get_running_loop()
         clock = _Clock()
         close_at: float | None = None
         while True:
             now = clock.now(loop.time())
-            for text in engine.pop_due(now):
-                await send({"type": "websocket.send", "text": text})
+            if injector is not None:
+                finishing = record.client_events[-1:] == ["session.finish"]
+                outcome = await injector.step(now, engine.audio_ms, send, finishing=finishing)
+                if outcome is not None:
+                    return outcome
+                for text in engine.pop_due(now):
+                    await injector.send(send, text)
+                    outcome = await injector.step(now, engine.audio_ms, send, finishing=finishing)
+                    if outcome is not None:
+                        return outcome
+            else:
+                for text in engine.pop_due(now):
+                    await send({"type": "websocket.send", "text": text})
             if engine.finished and close_at is None:
                 close_at = loop.time() + self.settings.finish_close_timeout
             timeout: float | None = None
@@ -256,6 +305,9 @@ class EmulatorApp:
             if close_at is not None:
                 left = max(0.0, close_at - loop.time())
                 timeout = left if timeout is None else min(timeout, left)
+            cap = None if injector is None else injector.wait_ms(now)
+            if cap is not None:
+                timeout = cap / 1000.0 if timeout is None else min(timeout, cap / 1000.0)
             try:
                 async with asyncio.timeout(timeout):
                     message = await inbox.get()
@@ -263,19 +315,29 @@ class EmulatorApp:
                 if close_at is not None and loop.time() >= close_at:
                     await send({"type": "websocket.close", "code": 1000, "reason": ""})
                     record._mark_closed(1000)
-                    return
+                    return None
                 continue
             if message["type"] == "websocket.disconnect":
                 record._mark_closed(
                     int(message.get("code", 1005)), str(message.get("reason") or "")
                 )
-                return
+                return None
             data = message.get("text")
             if data is None:
                 data = message.get("bytes") or b""
             wall = loop.time()
             engine.receive(data, clock.now(wall))
             clock.audio(engine.audio_ms, wall)
+
+    async def _silent(self, record: EmulatedSession, seconds: float) -> None:
+        """Stay connected and mute for ``seconds``, until the client reconnects, or shutdown."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + seconds
+        while loop.time() < until and not self.settings.stopping:
+            if len(self.settings.sessions) > record.index + 1:
+                break  # the client has given up on this connection
+            await asyncio.sleep(0.05)
+        record._mark_closed(1006, "silent")
 
 
 async def _pump(receive: Receive, inbox: asyncio.Queue[Message]) -> None:
@@ -286,13 +348,21 @@ async def _pump(receive: Receive, inbox: asyncio.Queue[Message]) -> None:
             return
 
 
-async def _deny(scope: Scope, send: Send, status: int, body: dict[str, Any]) -> None:
+async def _deny(
+    scope: Scope,
+    send: Send,
+    status: int,
+    body: dict[str, Any],
+    extra_headers: dict[str, str] | None = None,
+) -> None:
     """Refuse a WebSocket handshake with an HTTP response (the denial-response extension)."""
     if "websocket.http.response" not in scope.get("extensions", {}):
         await send({"type": "websocket.close", "code": 1008})  # the server answers 403
         return
     data = _json_body(body)
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]
+    for name, value in (extra_headers or {}).items():
+        headers.append((name.encode("latin-1"), value.encode("latin-1")))
     await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
     await send({"type": "websocket.http.response.body", "body": data})
 
@@ -301,11 +371,28 @@ def _request_id() -> str:
     return str(uuid.uuid4())
 
 
+class _MaskAuthorization(logging.Filter):
+    """Keep the key out of uvicorn's DEBUG log of handshake headers (websockets logs them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 2 and str(args[0]).lower() == "authorization":
+            record.args = (args[0], "Bearer ***")
+        return True
+
+
+_MASK = _MaskAuthorization()
+
+
 class UvicornRunner:
     """Runs an ASGI app with uvicorn inside the current event loop (no signal handlers)."""
 
     def __init__(self, app: EmulatorApp, host: str, port: int) -> None:
         import uvicorn  # the `emulator` extra; imported only when an emulator starts
+
+        server_logger = logging.getLogger("uvicorn.error")
+        if _MASK not in server_logger.filters:
+            server_logger.addFilter(_MASK)
 
         config = uvicorn.Config(
             app,

@@ -400,7 +400,7 @@ async def test_handshake_status_mapping(status: int, kind: type[Exception]) -> N
     step = {"http": status, "body": body, "headers": {"Retry-After": "3"}}
     async with ScenarioServer([step]) as server:
         with pytest.raises(kind) as info:
-            async with session(server.url):
+            async with session(server.url, reconnect=False):  # (else 429/5xx are retried)
                 pass
     err = info.value
     assert getattr(err, "request_id", None) == "req-1"
@@ -494,7 +494,7 @@ async def test_server_close_mid_stream_after_buffered_events() -> None:
         async for event in s:
             seen.append(event.type)
 
-    async with ScenarioServer(steps) as server, session(server.url) as s:
+    async with ScenarioServer(steps) as server, session(server.url, reconnect=False) as s:
         with pytest.raises(SessionClosedError) as info:
             await read_all(s)
         assert seen == ["session.created", "session.updated", started["type"]]
@@ -512,13 +512,13 @@ async def test_abrupt_close_unseen_by_the_app_raises_on_leaving() -> None:
 
     async with ScenarioServer([*sc.handshake(), {"abort": True}]) as server:
         with pytest.raises(SessionClosedError) as info:
-            await wait_in_block(session(server.url), server)
+            await wait_in_block(session(server.url, reconnect=False), server)
     assert info.value.code == 1006
 
 
 async def test_invalid_frame_is_a_remote_protocol_error() -> None:
     steps = [*sc.handshake(), {"send_raw": "not json"}]
-    async with ScenarioServer(steps) as server, session(server.url) as s:
+    async with ScenarioServer(steps) as server, session(server.url, reconnect=False) as s:
         with pytest.raises(RemoteProtocolError):
             await collect(s.segments())
         assert s.state is SessionState.FAILED
@@ -527,7 +527,7 @@ async def test_invalid_frame_is_a_remote_protocol_error() -> None:
 
 async def test_clean_server_close_before_finished_is_session_closed_ok() -> None:
     async with ScenarioServer([*sc.handshake(), {"close": 1001, "reason": "going away"}]) as server:
-        s = await connect(api_key=KEY, base_url=server.url)
+        s = await connect(api_key=KEY, base_url=server.url, reconnect=False)
         assert [event.type async for event in take(s, 2)] == ["session.created", "session.updated"]
         with pytest.raises(SessionClosedOK) as info:
             await s.recv()
@@ -544,7 +544,7 @@ async def take(s: RealtimeSession, count: int) -> AsyncIterator[Any]:
 async def test_connection_lost_during_finish() -> None:
     steps = [*sc.handshake(), {"expect": "session.finish"}, {"close": 1011, "reason": "crash"}]
     async with ScenarioServer(steps) as server:
-        s = await connect(api_key=KEY, base_url=server.url)
+        s = await connect(api_key=KEY, base_url=server.url, reconnect=False)
         with pytest.raises(SessionClosedError) as info:
             await s.finish()
         assert info.value.code == 1011

@@ -83,7 +83,8 @@ def test_sample_rate_and_vad_ranges() -> None:
         SessionConfig(model=M3, silence_duration_ms=800).validated()
     with pytest.raises(ConfigurationError, match=r"fixes the threshold at 0\.5"):
         SessionConfig(model=M38, vad_threshold=0.2).validated()
-    assert SessionConfig(model=M38, turn_detection="server_vad", vad_threshold=0.2).validated()
+    vad = SessionConfig(model=M38, turn_detection="server_vad", vad_threshold=0.2).validated()
+    assert vad.vad_threshold == 0.2
 
 
 def test_turn_detection_modes_per_model() -> None:
