@@ -6,7 +6,6 @@ transport's single exception boundary (``_map_ws_errors`` in ``_realtime_io``) u
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -19,17 +18,14 @@ from livetranslate._version import __version__
 from livetranslate.events import ErrorEvent
 from livetranslate.exceptions import (
     APIStatusError,
-    AuthenticationError,
     ConfigurationError,
     LiveTranslateError,
-    NotFoundError,
     PermissionDeniedError,
-    RateLimitError,
-    ServerError,
     SessionClosedError,
     SessionClosedOK,
     SessionError,
 )
+from livetranslate.protocol.http import _server_text, error_from_response
 
 __all__ = [
     "API_KEY_ENV",
@@ -51,7 +47,6 @@ USER_AGENT = f"livetranslate/{__version__} python/{sys.version_info.major}.{sys.
 
 _HEADER_SAFE = re.compile(r"^[\x21-\x7e]+$")
 _TYPE_RE = re.compile(r'"type"\s*:\s*"([^"\\]{1,80})"')
-_MAX_SERVER_TEXT = 300
 
 
 # ------------------------------------------------------------------------ key, URL, headers
@@ -140,47 +135,6 @@ def build_headers(key: Secret, workspace: str | None = None) -> list[tuple[str, 
 # ----------------------------------------------------------------------------- error mapping
 
 
-def _server_text(value: object, key: Secret | None) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    text = redact(str(value), key).strip()
-    if len(text) > _MAX_SERVER_TEXT:
-        text = text[:_MAX_SERVER_TEXT] + "..."
-    return text or None
-
-
-def _parse_body(
-    body: bytes, key: Secret | None
-) -> tuple[object, str | None, str | None, str | None]:
-    """Return (body, code, message, request_id) from an error body (JSON or text)."""
-    if not body:
-        return None, None, None, None
-    text = redact(body.decode("utf-8", "replace"), key)
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return _server_text(text, key), None, None, None
-    if not isinstance(data, dict):
-        return data, None, None, None
-    nested = data.get("error")
-    inner: dict[str, object] = nested if isinstance(nested, dict) else data
-    code = _server_text(inner.get("code"), key)
-    message = _server_text(inner.get("message"), key)
-    request_id = _server_text(data.get("request_id") or inner.get("request_id"), key)
-    return data, code, message, request_id
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            try:
-                seconds = float(value)
-            except ValueError:
-                return None
-            return seconds if seconds >= 0 else None
-    return None
-
-
 def error_from_handshake(
     status: int,
     headers: Mapping[str, str],
@@ -190,74 +144,13 @@ def error_from_handshake(
     model: str,
     key: Secret | None = None,
 ) -> APIStatusError:
-    """Map a rejected WebSocket handshake (an HTTP error response) to an exception.
+    """Map a refused WebSocket handshake (an HTTP error response) to an exception.
 
-    Args:
-        status: The HTTP status code.
-        headers: The response headers.
-        body: The response body (JSON ``{code, message, request_id}`` when the service sends one).
-        region: The region name used (``"intl"``/``"cn"``), named in the message.
-        model: The model id, named in the message.
-        key: The API key, removed from anything the server echoed.
-
-    Returns:
-        AuthenticationError (401), PermissionDeniedError (403, or the ``Arrearage`` code),
-        NotFoundError (404), RateLimitError (429), ServerError (5xx), else APIStatusError.
+    The same mapping as the file API's, worded for a realtime session (see
+    [`error_from_response`][livetranslate.protocol.http.error_from_response]).
     """
-    parsed, code, message, request_id = _parse_body(body, key)
-    said = f' The service said: "{message}".' if message else ""
-    info = registry.get_region(region)
-    cls: type[APIStatusError] = APIStatusError
-    retry_after: float | None = None
-    if status == 401:
-        cls = AuthenticationError
-        text = (
-            f"The service rejected the API key (HTTP 401) in region '{info.name}' ({info.label}): "
-            "the key is wrong or revoked, or it belongs to another region - Beijing keys work only "
-            "with region='cn', Singapore keys only with region='intl'."
-        )
-    elif status == 403 or (code or "").lower() == "arrearage":
-        cls = PermissionDeniedError
-        text = (
-            f"Access denied (HTTP {status}) to {model} in region '{info.name}': activate the model "
-            "in the Model Studio console, check that the workspace matches the key's workspace, "
-            "and that the account is not in arrears."
-        )
-    elif status == 404:
-        cls = NotFoundError
-        text = (
-            f"Not found (HTTP 404): the endpoint does not serve {model}; check the model id, "
-            "region, workspace and base_url."
-        )
-    elif status == 429:
-        retry_after = _retry_after(headers)
-        wait = f" Retry after {retry_after:g} s." if retry_after is not None else ""
-        text = (
-            "Rate limited (HTTP 429): the account opened too many sessions or used too many "
-            f"tokens this minute (10 sessions/min and 100k tokens/min by default).{wait}"
-        )
-    elif 500 <= status < 600:
-        cls = ServerError
-        text = f"The service failed to open the session (HTTP {status}); retry later."
-    else:
-        text = f"The service rejected the WebSocket handshake (HTTP {status})."
-    if status == 429:
-        return RateLimitError(
-            text + said,
-            retry_after=retry_after,
-            status_code=status,
-            request_id=request_id,
-            code=code,
-            body=parsed,
-            headers=dict(headers),
-        )
-    return cls(
-        text + said,
-        status_code=status,
-        request_id=request_id,
-        code=code,
-        body=parsed,
-        headers=dict(headers),
+    return error_from_response(
+        status, headers, body, model=model, region=region, key=key, endpoint="realtime"
     )
 
 

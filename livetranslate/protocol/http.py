@@ -23,7 +23,9 @@ import math
 import random
 import re
 from collections.abc import Callable, Mapping
+from typing import Final, Literal
 
+from livetranslate import registry
 from livetranslate._secret import Secret, redact
 from livetranslate.exceptions import (
     APIStatusError,
@@ -37,6 +39,7 @@ from livetranslate.protocol.backoff import Backoff
 
 __all__ = [
     "DEFAULT_BACKOFF",
+    "FATAL_ERROR_CODES",
     "MAX_RETRY_AFTER",
     "RETRY_STATUSES",
     "error_from_response",
@@ -54,9 +57,7 @@ MAX_RETRY_AFTER = 60.0
 DEFAULT_BACKOFF = Backoff()
 """The default retry backoff: 0.5 s doubling to at most 8 s, with 25 % jitter."""
 
-# Error codes that no retry can fix (protocol.md §8), compared after lower-casing and dropping
-# everything but letters and digits.
-_FATAL_CODES = frozenset(
+FATAL_ERROR_CODES: Final = frozenset(
     {
         "invalidapikey",
         "invalidauthorization",
@@ -67,10 +68,15 @@ _FATAL_CODES = frozenset(
         "arrearage",
         "insufficientquota",
         "accessdeniedunpurchased",
+        "unpurchased",
         "prepaidbilloverdue",
         "postpaidbilloverdue",
+        "billoverdue",
     }
 )
+"""Service error codes that no retry can fix (protocol.md §8), lower-cased with everything but
+letters and digits dropped (``InvalidApiKey`` and ``invalid_api_key`` both read
+``invalidapikey``). HTTP retries and realtime reconnects both consult it."""
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _MAX_SERVER_TEXT = 300
 
@@ -141,7 +147,7 @@ def should_retry(status: int, headers: Mapping[str, str], *, code: str | None = 
     explicit = (_header(headers, "x-should-retry") or "").strip().lower()
     if explicit in ("true", "false"):
         return explicit == "true"
-    if _norm_code(code) in _FATAL_CODES:
+    if _norm_code(code) in FATAL_ERROR_CODES:
         return False
     return status in RETRY_STATUSES
 
@@ -175,7 +181,18 @@ def retry_delay(
     return backoff.delay(attempt, rand)
 
 
-def _text(value: object, key: Secret | None) -> str | None:
+_PATHS: Final = {"chat": "/compatible-mode/v1", "realtime": "/api-ws/v1/realtime"}
+_ACTIONS: Final = {"chat": "answer the request", "realtime": "open the session"}
+_LIMITS: Final = {
+    "chat": "too many requests or tokens this minute (the file model allows 100 requests and "
+    "100k tokens per minute by default)",
+    "realtime": "the account opened too many sessions or used too many tokens this minute "
+    "(10 sessions and 100k tokens per minute by default)",
+}
+
+
+def _server_text(value: object, key: Secret | None) -> str | None:
+    """Return text the server sent, safe to show: key removed, trimmed, or None if empty."""
     if value is None or isinstance(value, dict | list):
         return None
     text = redact(str(value), key).strip()
@@ -195,14 +212,14 @@ def _parse(
     try:
         data = json.loads(text)
     except ValueError:
-        return _text(text, key), None, None, None
+        return _server_text(text, key), None, None, None
     if not isinstance(data, dict):
         return data, None, None, None
     nested = data.get("error")
     inner: dict[str, object] = nested if isinstance(nested, dict) else data
-    code = _text(inner.get("code"), key)
-    message = _text(inner.get("message"), key)
-    request_id = _text(data.get("request_id") or inner.get("request_id"), key)
+    code = _server_text(inner.get("code"), key)
+    message = _server_text(inner.get("message"), key)
+    request_id = _server_text(data.get("request_id") or inner.get("request_id"), key)
     return data, code, message, request_id
 
 
@@ -215,8 +232,9 @@ def error_from_response(
     region: str | None = None,
     key: Secret | None = None,
     now: float | None = None,
+    endpoint: Literal["chat", "realtime"] = "chat",
 ) -> APIStatusError:
-    """Map an HTTP error response to the package's exception.
+    """Map an HTTP error response (or a refused WebSocket handshake) to the package's exception.
 
     Args:
         status: The HTTP status (400 or more).
@@ -226,6 +244,8 @@ def error_from_response(
         region: The region name, named in authentication messages when given.
         key: The API key, removed from anything the server echoed.
         now: The current Unix time, to read an HTTP-date ``Retry-After``.
+        endpoint: ``"chat"`` for the file API, ``"realtime"`` for a refused WebSocket handshake
+            (the messages name what to check for each).
 
     Returns:
         AuthenticationError (401), PermissionDeniedError (403, or the ``Arrearage`` code),
@@ -234,12 +254,15 @@ def error_from_response(
     parsed, code, message, request_id = _parse(body, key)
     said = f' The service said: "{message}".' if message else ""
     what = model or "the model"
-    request_id = request_id or _text(_header(headers, "x-request-id"), key)
+    request_id = request_id or _server_text(_header(headers, "x-request-id"), key)
     cls: type[APIStatusError] = APIStatusError
     wait: float | None = None
     if status == 401:
         cls = AuthenticationError
-        where = f" in region '{region}'" if region else ""
+        where = ""
+        if region:
+            info = registry.get_region(region)
+            where = f" in region '{info.name}' ({info.label})"
         text = (
             f"The service rejected the API key (HTTP 401){where}: the key is wrong or revoked, or "
             "it belongs to another region (Beijing keys work only with region='cn', Singapore "
@@ -256,15 +279,12 @@ def error_from_response(
         cls = NotFoundError
         text = (
             f"Not found (HTTP 404): the endpoint does not serve {what}; check the model id, the "
-            "region, the workspace and base_url (it should end in /compatible-mode/v1)."
+            f"region, the workspace and base_url (it should end in {_PATHS[endpoint]})."
         )
     elif status == 429:
         wait = retry_after(headers, now=now)
         hint = f" Retry after {wait:g} s." if wait is not None else ""
-        text = (
-            "Rate limited (HTTP 429): too many requests or tokens this minute (the file model "
-            f"allows 100 requests and 100k tokens per minute by default).{hint}"
-        )
+        text = f"Rate limited (HTTP 429): {_LIMITS[endpoint]}.{hint}"
         return RateLimitError(
             text + said,
             retry_after=wait,
@@ -276,9 +296,9 @@ def error_from_response(
         )
     elif 500 <= status < 600:
         cls = ServerError
-        text = f"The service failed (HTTP {status}); retry later."
+        text = f"The service failed to {_ACTIONS[endpoint]} (HTTP {status}); retry later."
     else:
-        text = f"The service rejected the request (HTTP {status})."
+        text = f"The service refused to {_ACTIONS[endpoint]} (HTTP {status})."
     return cls(
         text + said,
         status_code=status,

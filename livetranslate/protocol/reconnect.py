@@ -45,7 +45,7 @@ from livetranslate.exceptions import (
     UsageError,
 )
 from livetranslate.protocol.backoff import Backoff
-from livetranslate.protocol.http import MAX_RETRY_AFTER, RETRY_STATUSES
+from livetranslate.protocol.http import FATAL_ERROR_CODES, MAX_RETRY_AFTER, RETRY_STATUSES
 
 __all__ = [
     "COMMIT",
@@ -65,19 +65,6 @@ DEFAULT_RECONNECT_BACKOFF: Final = Backoff(initial=0.2, multiplier=2.0, maximum=
 """0.2 s doubling to at most 5 s, spread by ±50 % so that many clients dropped together do not
 come back in lockstep."""
 
-# Error codes no retry can fix (protocol.md §8), compared lower-cased and alphanumeric only.
-_FATAL_CODES: Final = (
-    "invalidapikey",
-    "invalidauthorization",
-    "authenticationerror",
-    "accessdenied",
-    "modelnotfound",
-    "invalidmodel",
-    "arrearage",
-    "insufficientquota",
-    "billoverdue",
-    "unpurchased",
-)
 # Error codes of a setup `error` event that a later attempt may not see again.
 _TRANSIENT_CODES: Final = ("throttling", "ratelimit", "internal", "servererror", "unavailable")
 # Close codes that mean "what you sent can never work here": protocol error, unsupported data,
@@ -93,7 +80,8 @@ def _norm(text: str | None) -> str:
 
 def _has_fatal_code(text: str | None) -> bool:
     norm = _norm(text)
-    return bool(norm) and any(code in norm for code in _FATAL_CODES)
+    # Substring match: close reasons and messages embed the code in free text.
+    return bool(norm) and any(code in norm for code in FATAL_ERROR_CODES)
 
 
 def classify_close(code: int | None, reason: str = "", status: int | None = None) -> Verdict:

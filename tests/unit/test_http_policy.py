@@ -51,7 +51,7 @@ def openai_body(code: str, message: str, request_id: str = "req-1") -> bytes:
         (429, RateLimitError, "Rate limited"),
         (500, ServerError, "HTTP 500"),
         (503, ServerError, "HTTP 503"),
-        (400, APIStatusError, "rejected the request (HTTP 400)"),
+        (400, APIStatusError, "refused to answer the request (HTTP 400)"),
         (418, APIStatusError, "HTTP 418"),
     ],
 )

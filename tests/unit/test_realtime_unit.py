@@ -585,3 +585,13 @@ def test_summary_is_frozen() -> None:
         "duration_seconds",
     ]
     assert SessionSummary.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def test_handshake_errors_are_worded_for_a_session() -> None:
+    assert "open the session (HTTP 503)" in str(
+        error_from_handshake(503, {}, b"", region="intl", model=MODEL)
+    )
+    assert "/api-ws/v1/realtime" in str(
+        error_from_handshake(404, {}, b"", region="cn", model=MODEL)
+    )
+    assert "sessions" in str(error_from_handshake(429, {}, b"", region="intl", model=MODEL))
