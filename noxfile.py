@@ -51,8 +51,8 @@ def docs(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks (prints ratios against floors measured in the same run)."""
     session.install("-e", ".[test]")
-    for script in ("bench/realtime.py",):
-        session.run("python", script)
+    for script in ("bench/realtime.py", "bench/files.py", "bench/media.py", "bench/soak.py"):
+        session.run("python", script, *session.posargs)
 
 
 @nox.session(name="wheel-smoke")
