@@ -127,3 +127,32 @@ def test_dialect_flags() -> None:
 def test_file_model_has_no_dialect() -> None:
     with pytest.raises(ConfigurationError, match="not a realtime model"):
         dialect_for("qwen3-livetranslate-flash")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"turn_detection": "server_vad"}, {"type": "server_vad"}),
+        ({"vad_threshold": 0.1}, {"type": "server_vad", "threshold": 0.1}),
+        ({"silence_duration_ms": 700}, {"type": "server_vad", "silence_duration_ms": 700}),
+    ],
+)
+def test_qwen35_turn_detection_only_carries_what_was_set(
+    options: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert wire(SessionConfig(model=M35, **options))["turn_detection"] == expected
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"turn_detection": "speaker_detection"}, {"type": "speaker_detection"}),
+        ({"turn_detection": "server_vad", "vad_threshold": 0.3},
+         {"type": "server_vad", "threshold": 0.3}),
+        ({"silence_duration_ms": 1500}, {"type": "speaker_detection", "silence_duration_ms": 1500}),
+    ],
+)  # fmt: skip
+def test_qwen38_turn_detection_only_carries_what_was_set(
+    options: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert wire(SessionConfig(model=M38, **options))["audio"]["input"]["turn_detection"] == expected

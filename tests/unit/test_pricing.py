@@ -422,3 +422,10 @@ def test_estimate_cost_errors() -> None:
         estimate_cost(model=Q35, output_text_tokens=-3)
     with pytest.raises(ConfigurationError, match="No USD prices"):
         estimate_cost(model=Q35, currency="USD")
+
+
+def test_estimates_only_add_to_estimates_or_zero() -> None:
+    est = cost_of(Usage(input_audio_tokens=10), model=Q35, region="cn")
+    assert 0 + est == est
+    with pytest.raises(TypeError):
+        _ = 1 + est  # type: ignore[operator]
