@@ -187,13 +187,11 @@ class BatchSummary:
         Returns:
             The text, without a trailing newline.
         """
-        cost = self.cost
-        flag = "" if cost.confirmed else " (includes unconfirmed prices)"
         lines = [
             f"done {self.done}, skipped {self.skipped} (done before), failed {self.failed}, "
             f"not attempted {self.not_attempted} in {self.elapsed_seconds:.1f} s",
             f"tokens {self.usage.total_tokens} ({self.usage.input_tokens} in, "
-            f"{self.usage.output_tokens} out); cost {cost.total:.6f} {cost.currency}{flag}",
+            f"{self.usage.output_tokens} out); cost {self.cost.describe()}",
         ]
         if self.stopped:
             lines.append(f"stopped early: {self.stopped}")

@@ -278,6 +278,27 @@ class CostEstimate:
             return self
         return NotImplemented
 
+    def describe(self, places: int = 6) -> str:
+        """Say what this costs, for people: the total, or that no price is published.
+
+        A model and region without a published price are never shown as a misleading zero.
+
+        Args:
+            places: Decimals to show.
+
+        Returns:
+            e.g. ``"0.042117 CNY"``, ``"... (includes unconfirmed prices)"``, or
+            ``"no published CNY price for <model> in region 'intl' (input_audio, ...)"``.
+        """
+        missing = [kind for kind in self.unpriced if kind != "input_text"]
+        if missing:
+            return (
+                f"no published {self.currency} price for {self.model} in region "
+                f"'{self.region}' ({', '.join(missing)})"
+            )
+        flag = "" if self.confirmed else " (includes unconfirmed prices)"
+        return f"{self.total:.{places}f} {self.currency}{flag}"
+
     def rounded(self, places: int = 4) -> CostEstimate:
         """Return a copy with ``by_kind`` and ``total`` rounded half-up to ``places`` decimals.
 

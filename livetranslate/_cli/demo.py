@@ -309,8 +309,7 @@ async def _run(command: str, args: argparse.Namespace) -> int:
         f"{summary.usage.output_tokens} out)"
     )
     cost = summary.cost
-    flag = "" if cost.confirmed else " (includes unconfirmed prices)"
-    print(f"estimated cost: {cost.total:.6f} {cost.currency}{flag}")
+    print(f"estimated cost: {cost.describe()}")
     if emulated:
         print("(emulated run: nothing was sent to Alibaba Cloud)")
     sys.stdout.flush()

@@ -115,12 +115,9 @@ async def _file(args: argparse.Namespace) -> int:
             wav.writeframes(bytes(audio))
         print(f"translated speech: {out} ({len(audio) / 48000:.1f} s)", file=sys.stderr)
     if usage is not None:
-        cost = usage.cost
-        flag = "" if cost.confirmed else " (includes unconfirmed prices)"
         print(
             f"tokens: {usage.usage.total_tokens} ({usage.usage.input_tokens} in, "
-            f"{usage.usage.output_tokens} out); estimated cost {cost.total:.6f} "
-            f"{cost.currency}{flag}",
+            f"{usage.usage.output_tokens} out); estimated cost: {usage.cost.describe()}",
             file=sys.stderr,
         )
     return 0

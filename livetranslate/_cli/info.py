@@ -176,10 +176,7 @@ def _cost(model: registry.ModelInfo, args: argparse.Namespace) -> int:
         f"tokens: {est.tokens.total_tokens} ({est.tokens.input_tokens} in, "
         f"{est.tokens.output_tokens} out)"
     )
-    print(
-        f"total: {est.total:.6f} {est.currency}"
-        + ("" if est.confirmed else "  (includes unconfirmed prices)")
-    )
+    print(f"total: {est.describe()}")
     for note in est.notes:
         print(f"note: {note}")
     return 0

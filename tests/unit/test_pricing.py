@@ -429,3 +429,13 @@ def test_estimates_only_add_to_estimates_or_zero() -> None:
     assert 0 + est == est
     with pytest.raises(TypeError):
         _ = 1 + est  # type: ignore[operator]
+
+
+def test_describe_never_shows_an_unpublished_price_as_zero() -> None:
+    priced = cost_of(Usage(input_audio_tokens=1_000_000), model=Q35, region="cn")
+    assert priced.describe() == "40.000000 CNY"
+    assert priced.describe(places=2) == "40.00 CNY"
+    unpriced = cost_of(Usage(input_audio_tokens=100), model=QF, region="intl")
+    assert unpriced.describe().startswith("no published CNY price for qwen3-livetranslate-flash")
+    usd = cost_of(Usage(output_audio_tokens=1_000_000), model=Q3, currency="USD")
+    assert usd.describe() == "38.000000 USD (includes unconfirmed prices)"
