@@ -58,6 +58,7 @@ from livetranslate.usage import Usage
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; loaded lazily at run time
     from livetranslate.files import FileTranslator, TranslationResult
+    from livetranslate.protocol import Segment
     from livetranslate.protocol.reconnect import ReconnectPolicy
     from livetranslate.protocol.tokens import TemporaryKey
     from livetranslate.realtime import RealtimeSession, SessionSummary, connect
