@@ -261,7 +261,14 @@ class Channel(Generic[T]):
     def register(self, iterator: ChannelIterator[T]) -> None:
         """Count an iterator as a consumer while it is alive and open."""
         self._consumers.add(iterator)
+        # a dropped iterator (``break`` out of ``async for``) stops counting: let the reader see it
+        weakref.finalize(iterator, self.wake).atexit = False
         self.wake()
+
+    def watch(self, task: asyncio.Task[Any] | None) -> None:
+        """Wake the channel when a consuming task ends (it no longer counts as a consumer)."""
+        if task is not None:
+            task.add_done_callback(lambda _: self.wake())
 
     async def get(self, *, recv: bool = False) -> T | _Marker:
         """Return the next item; ``END`` after a clean end; raise the error after a failure.
@@ -277,8 +284,9 @@ class Channel(Generic[T]):
                 f"Another task is already waiting for {self.kind}; read them from one task only."
             )
         task = asyncio.current_task()
-        if recv:
+        if recv and task is not self._recv_owner:
             self._recv_owner = task
+            self.watch(task)
         self._getting = True
         added = False
         try:
@@ -325,7 +333,10 @@ class ChannelIterator(Generic[T]):
     async def __anext__(self) -> T:
         if self.closed:
             raise StopAsyncIteration
-        self.owner = asyncio.current_task()
+        task = asyncio.current_task()
+        if task is not self.owner:
+            self.owner = task
+            self._channel.watch(task)
         while True:
             try:
                 item = await self._channel.get()

@@ -217,6 +217,8 @@ class Resumer:
         protocol = conn.live_protocol()
         if protocol.replay is None or protocol.state is SessionState.CLOSED:
             return error
+        if protocol.configuration_error is not None:  # rejected: fatal (the opener raises it)
+            return error
         if self._lost_at is None:  # a new outage (or rotation) begins
             replay = protocol.replay
             if (

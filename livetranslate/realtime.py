@@ -685,7 +685,7 @@ class RealtimeSession:
             UsageError: The session is not open, or is closed.
             SessionClosed: The connection closed.
         """
-        new = self._sendable().config.with_changes(**changes)
+        self._sendable().config.with_changes(**changes)  # invalid: raise before any wait
         conn = self._conn
         limit = f"{self._open_timeout:g} s (open_timeout)"
         async with self._update_lock:
@@ -697,7 +697,8 @@ class RealtimeSession:
                     await conn.wait_until(lambda: conn.live_protocol().state in _LIVE)
                 protocol = self._sendable()
                 updates, errors = conn.updates, conn.error_events
-                protocol.update_session(new)
+                # on top of what an update that held the lock before this one changed
+                protocol.update_session(protocol.config.with_changes(**changes))
                 await conn.write()
                 async with asyncio.timeout(self._open_timeout):
                     await conn.wait_until(lambda: conn.configured_since(protocol))

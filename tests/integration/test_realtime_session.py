@@ -165,6 +165,15 @@ async def test_invalid_update_fails_before_the_wire(emu: Emulator) -> None:
         assert s.config.target_language == "en"
 
 
+async def test_concurrent_updates_both_take_effect(emu: Emulator) -> None:
+    async with session(emu.realtime_url) as s:
+        await asyncio.gather(s.update(keywords={"人工智能": "AI"}), s.update(target_language="fr"))
+        assert dict(s.config.keywords or {}) == {"人工智能": "AI"}  # the second kept the first
+        assert s.config.target_language == "fr"
+        await s.close()
+    assert emu.sessions[0].config["translation"]["corpus"]["phrases"] == {"人工智能": "AI"}
+
+
 async def test_await_connect_and_async_with_connect(emu: Emulator) -> None:
     s = await connect(api_key=KEY, base_url=emu.realtime_url, modalities=("text",))
     assert s.state is SessionState.READY

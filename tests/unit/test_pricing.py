@@ -428,7 +428,7 @@ def test_estimates_only_add_to_estimates_or_zero() -> None:
     est = cost_of(Usage(input_audio_tokens=10), model=Q35, region="cn")
     assert 0 + est == est
     with pytest.raises(TypeError):
-        _ = 1 + est  # type: ignore[operator]
+        _ = 1 + est
 
 
 def test_describe_never_shows_an_unpublished_price_as_zero() -> None:

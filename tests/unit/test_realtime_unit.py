@@ -520,6 +520,80 @@ async def test_busy_consumer_does_not_block_the_reader() -> None:
     assert ch.dropped == 1
 
 
+async def _blocked_reader(ch: Channel[int]) -> asyncio.Future[None]:
+    """Fill ``ch`` past its bound and return the reader's ``wait_for_room``, still waiting."""
+    ch.push(2)
+    ch.push(3)
+    waiter = asyncio.ensure_future(ch.wait_for_room())
+    await asyncio.sleep(0)
+    assert not waiter.done()  # a consumer is active: backpressure
+    return waiter
+
+
+async def test_reader_resumes_when_the_consuming_task_ends() -> None:
+    ch = channel(1)
+    iterator = ChannelIterator(ch)  # still referenced: only the task's end can release it
+    got = asyncio.Event()
+
+    async def consume() -> None:
+        async for _ in iterator:
+            got.set()
+            await asyncio.Event().wait()  # a slow consumer, then cancelled
+
+    ch.push(1)
+    task = asyncio.ensure_future(consume())
+    await got.wait()
+    waiter = await _blocked_reader(ch)
+    task.cancel()
+    async with asyncio.timeout(1):
+        await waiter
+    assert ch.dropped == 1
+
+
+async def test_reader_resumes_when_a_consumer_drops_its_iterator() -> None:
+    ch = channel(1)
+    got, stopped = asyncio.Event(), asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def consume() -> None:
+        async for _ in ChannelIterator(ch):
+            got.set()
+            await go_on.wait()
+            break  # (no aclose(): the iterator is simply dropped)
+        stopped.set()
+        await asyncio.Event().wait()  # the task lives on, doing something else
+
+    ch.push(1)
+    task = asyncio.ensure_future(consume())
+    await got.wait()
+    waiter = await _blocked_reader(ch)
+    go_on.set()
+    await stopped.wait()
+    async with asyncio.timeout(1):
+        await waiter
+    assert ch.dropped == 1
+    task.cancel()
+
+
+async def test_reader_resumes_when_the_recv_task_ends() -> None:
+    ch = channel(1)
+    got = asyncio.Event()
+
+    async def receive() -> None:
+        await ch.get(recv=True)
+        got.set()
+        await asyncio.Event().wait()  # the task that called recv() is busy elsewhere, then ends
+
+    ch.push(1)
+    task = asyncio.ensure_future(receive())
+    await got.wait()
+    waiter = await _blocked_reader(ch)
+    task.cancel()
+    async with asyncio.timeout(1):
+        await waiter
+    assert ch.dropped == 1
+
+
 @pytest.mark.parametrize("bad", [0, -1, True, 1.5])
 def test_channel_bound_must_be_positive(bad: int) -> None:
     with pytest.raises(ConfigurationError, match="max_queued_events"):
@@ -595,3 +669,27 @@ def test_handshake_errors_are_worded_for_a_session() -> None:
         error_from_handshake(404, {}, b"", region="cn", model=MODEL)
     )
     assert "sessions" in str(error_from_handshake(429, {}, b"", region="intl", model=MODEL))
+
+
+async def test_no_reconnect_after_the_configuration_was_rejected() -> None:
+    # The reader may see the socket close before the opening task has raised the SessionError;
+    # the rejected configuration is fatal, and resuming it must not crash the reader task.
+    from livetranslate._realtime_io import Connection
+    from livetranslate._realtime_resume import Resumer
+    from livetranslate.config import SessionConfig
+    from livetranslate.protocol import RealtimeProtocol
+    from livetranslate.protocol.reconnect import ReconnectPolicy, ReplayBuffer
+
+    resumer = Resumer(ReconnectPolicy(), open_timeout=1.0)
+    conn = Connection(4, 4, resumer=resumer)
+    config = SessionConfig(model=MODEL).validated()
+    conn.protocol = protocol = RealtimeProtocol(
+        config, replay=ReplayBuffer(sample_rate=16000, max_seconds=1.0)
+    )
+    protocol.receive_message(json.dumps({"type": "session.created", "session": {}}))
+    rejected = {"type": "error", "error": {"code": "invalid_value", "message": "Bad."}}
+    protocol.receive_message(json.dumps(rejected))
+    assert protocol.configuration_error is not None
+    lost = SessionClosedOK("closed", code=1000)
+    assert await resumer.recover(conn, None, lost) is lost
+    assert conn.protocol is protocol
