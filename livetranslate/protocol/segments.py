@@ -178,6 +178,7 @@ class SegmentAssembler:
         self.source_language = source_language
         self.transcription = transcription
         self.completed = 0
+        self._last_final_start_ms: int | None = None
         self.offset_ms = 0
         self._pairs = Pairing()
         self._out: list[Segment] = []
@@ -207,7 +208,22 @@ class SegmentAssembler:
 
         Audio from that point on may still be needed by the service.
         """
-        starts = [s.start_ms for s in self._pairs.sources if s.start_ms is not None]
+        # A source that finished (transcript done, speech over) with no response while a later
+        # utterance has already completed will not be translated any more: it must not pin the
+        # replay buffer for the rest of a long session.
+        settled = self._last_final_start_ms
+        starts = [
+            s.start_ms
+            for s in self._pairs.sources
+            if s.start_ms is not None
+            and not (
+                s.response is None
+                and s.done
+                and s.end_ms is not None
+                and settled is not None
+                and s.start_ms < settled
+            )
+        ]
         return min(starts) if starts else None
 
     def flush(self) -> list[Segment]:
@@ -370,6 +386,12 @@ class SegmentAssembler:
         return Segment(index=index, final=final, **fields)
 
     def _emit_final(self, unit: Unit) -> None:
+        source = unit[0]
+        if source is not None and source.start_ms is not None:
+            last = self._last_final_start_ms
+            self._last_final_start_ms = (
+                source.start_ms if last is None else max(last, source.start_ms)
+            )
         self._out.append(self._segment(unit, self.completed, final=True))
         self.completed += 1
         self._pairs.drop(*unit)

@@ -626,3 +626,21 @@ def test_pending_links_are_bounded() -> None:
     ]
     _, segments = assemble(*events)
     assert pairs(segments) == [("last", "LAST"), ("zero", "ZERO")]
+
+
+def test_an_untranslated_utterance_stops_pinning_the_replay_point_once_a_later_one_completes() -> (
+    None
+):
+    # Utterance 1 is heard and transcribed, but the service never answers it (e.g. noise).
+    orphan = [
+        speech_started(1000, item_id="item_orphan"),
+        speech_stopped(2000, item_id="item_orphan"),
+        asr_completed("item_orphan", "hmm"),
+    ]
+    assembler, _ = assemble(*orphan)
+    assert assembler.open_start_ms() == 1000  # still in flight: it may yet be translated
+    second = _segment_35("item_2", "resp_2", "item_t2", 3000, 5000, cumulative=True)
+    for event in second:
+        assembler.feed(parse_server_event_dict(event))
+    assert assembler.completed == 1
+    assert assembler.open_start_ms() is None  # the orphan no longer pins the replay buffer
