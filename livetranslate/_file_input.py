@@ -18,6 +18,7 @@ import numpy as np
 
 from livetranslate import registry
 from livetranslate._batch import Source
+from livetranslate._urls import split_base_url
 from livetranslate.exceptions import AudioError, ConfigurationError
 from livetranslate.protocol.files import MediaInput, media_from_bytes, media_from_url, too_large
 
@@ -89,12 +90,12 @@ def check_base_url(base_url: object, *, region: str, workspace: str | None) -> s
     """Return the OpenAI-compatible base URL: the given one (checked) or the region's."""
     if base_url is None:
         return registry.compatible_base_url(region=region, workspace=workspace)
-    parts = urlsplit(base_url) if isinstance(base_url, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigurationError(
-            "base_url must be an http(s) URL such as "
-            f"'https://dashscope-intl.aliyuncs.com/compatible-mode/v1'; got {base_url!r}."
-        )
+    parts = split_base_url(
+        base_url,
+        schemes=("http", "https"),
+        example="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+        no_query="the client adds /chat/completions to it.",
+    )
     if parts.path.rstrip("/").endswith("/chat/completions"):
         raise ConfigurationError(
             "base_url is the base, without /chat/completions (e.g. "

@@ -10,10 +10,10 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from livetranslate import registry
 from livetranslate._secret import Secret, redact
+from livetranslate._urls import split_base_url
 from livetranslate._version import __version__
 from livetranslate.events import ErrorEvent
 from livetranslate.exceptions import (
@@ -102,17 +102,12 @@ def build_url(
     url = registry.realtime_url(model, region=region, workspace=workspace)
     if base_url is None:
         return url
-    given: object = base_url
-    parts = urlsplit(given) if isinstance(given, str) else None
-    if parts is None or parts.scheme not in ("ws", "wss") or not parts.netloc:
-        raise ConfigurationError(
-            f"base_url must be a ws:// or wss:// URL such as "
-            f"'wss://dashscope-intl.aliyuncs.com/api-ws/v1/realtime'; got {base_url!r}."
-        )
-    if parts.query or parts.fragment:
-        raise ConfigurationError(
-            "base_url must not have a query string: the session adds ?model=<id> itself."
-        )
+    split_base_url(
+        base_url,
+        schemes=("ws", "wss"),
+        example="wss://dashscope-intl.aliyuncs.com/api-ws/v1/realtime",
+        no_query="the session adds ?model=<id> itself.",
+    )
     return f"{base_url}?{url.partition('?')[2]}"
 
 

@@ -18,10 +18,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
-from urllib.parse import urlsplit
 
 from livetranslate import registry
 from livetranslate._secret import Secret
+from livetranslate._urls import split_base_url
 from livetranslate.exceptions import ConfigurationError, RemoteProtocolError
 from livetranslate.protocol.http import error_from_response
 
@@ -137,15 +137,12 @@ def build_token_request(
     if base_url is None:
         origin = f"https://{registry.get_region(region).host(workspace)}"
     else:
-        given: object = base_url
-        parts = urlsplit(given) if isinstance(given, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigurationError(
-                f"base_url must be an http:// or https:// origin such as "
-                f"'https://dashscope-intl.aliyuncs.com'; got {base_url!r}."
-            )
-        if parts.query or parts.fragment:
-            raise ConfigurationError("base_url must not have a query string or a fragment.")
+        split_base_url(
+            base_url,
+            schemes=("http", "https"),
+            example="https://dashscope-intl.aliyuncs.com",
+            no_query=f"the key request adds {TOKENS_PATH}?expire_in_seconds=N itself.",
+        )
         origin = base_url.rstrip("/")
     url = f"{origin}{TOKENS_PATH}?expire_in_seconds={expire_in_seconds}"
     header = None if workspace is None else workspace.strip()

@@ -297,6 +297,7 @@ async def test_bad_files_fail_before_any_request(emu: Emulator, tmp_path: Path) 
         ({"model": "qwen3.5-livetranslate-flash-realtime"}, "realtime model"),
         ({"base_url": "ws://127.0.0.1:1/compatible-mode/v1"}, "http"),
         ({"base_url": "http://127.0.0.1:1/compatible-mode/v1/chat/completions"}, "without"),
+        ({"base_url": "http://127.0.0.1:1/compatible-mode/v1?x=1"}, "query string"),
         ({"region": "mars"}, "Unknown region"),
         ({"max_retries": -1}, "max_retries"),
         ({"max_retries": 1.5}, "max_retries"),
